@@ -85,17 +85,16 @@ struct DemoState {
     busiest_tick: u64,
 }
 
-static DEMO: PerCore<[ExceptionLock<RefCell<DemoState>>; MAX_CORES], FirmwareCores> =
-    PerCore::new(
-        [const {
-            ExceptionLock::new(RefCell::new(DemoState {
-                ticks: 0,
-                work: 0,
-                work_at_last_tick: 0,
-                busiest_tick: 0,
-            }))
-        }; MAX_CORES],
-    );
+static DEMO: PerCore<[ExceptionLock<RefCell<DemoState>>; MAX_CORES], FirmwareCores> = PerCore::new(
+    [const {
+        ExceptionLock::new(RefCell::new(DemoState {
+            ticks: 0,
+            work: 0,
+            work_at_last_tick: 0,
+            busiest_tick: 0,
+        }))
+    }; MAX_CORES],
+);
 
 static TALLIES: Tallies<MAX_CORES> = Tallies::new();
 /// Per core (by start order): the MPIDR_EL1 it reported and the index it computed.
@@ -209,7 +208,9 @@ pub fn run(case: Case, slot: usize) {
 
 fn stress(index: usize, section: impl Fn(&dyn Fn(ExceptionFree<'_>))) {
     let tally = TALLIES.core(index);
-    while tally.irqs.load(Ordering::Relaxed) < IRQ_TARGET || tally.ops.load(Ordering::Relaxed) < OPS_TARGET {
+    while tally.irqs.load(Ordering::Relaxed) < IRQ_TARGET
+        || tally.ops.load(Ordering::Relaxed) < OPS_TARGET
+    {
         section(&|token| PAIRS.borrow(token).update(delay));
         bump(&tally.ops, 1);
     }
@@ -219,7 +220,8 @@ fn stress(index: usize, section: impl Fn(&dyn Fn(ExceptionFree<'_>))) {
         if !pair.consistent() {
             bump(&tally.torn, 1);
         }
-        let expected = u64::from(tally.ops.load(Ordering::Relaxed)) + u64::from(tally.irqs.load(Ordering::Relaxed));
+        let expected = u64::from(tally.ops.load(Ordering::Relaxed))
+            + u64::from(tally.irqs.load(Ordering::Relaxed));
         bump(&tally.lost, expected.abs_diff(pair.count()) as u32);
     });
 }
@@ -279,7 +281,9 @@ fn demo(index: usize) {
             (state.ticks, state.work, state.busiest_tick)
         });
         if ticks >= next_line {
-            println!("core {index}: {ticks:>4} timer ticks, {work:>8} updates, busiest tick {busiest} updates");
+            println!(
+                "core {index}: {ticks:>4} timer ticks, {work:>8} updates, busiest tick {busiest} updates"
+            );
             next_line += 100;
         }
         if ticks >= DEMO_TICKS {
@@ -311,7 +315,10 @@ pub fn conclude(case: Case, expected_cores: Option<usize>) -> ! {
 
 fn conclude_topology(name: &str, cores: usize, expected_cores: Option<usize>) -> ! {
     let flat = Topology::flat(16);
-    let mut report = Report { cores: cores as u32, ..Report::default() };
+    let mut report = Report {
+        cores: cores as u32,
+        ..Report::default()
+    };
     let mut owners = [usize::MAX; MAX_CORES];
     let mut beyond_cluster_0 = 0;
     for slot in 0..cores {
@@ -335,7 +342,10 @@ fn conclude_topology(name: &str, cores: usize, expected_cores: Option<usize>) ->
         }
         report.ops += 1;
         report.lost += u32::from(wrong);
-        println!("percore-core arch={ARCH} case={name} core={slot} mpidr={mpidr:#x} index={index} ok={}", !wrong);
+        println!(
+            "percore-core arch={ARCH} case={name} core={slot} mpidr={mpidr:#x} index={index} ok={}",
+            !wrong
+        );
     }
     println!("topology: {cores} cores, {beyond_cluster_0} with Aff1 != 0, declared {TOPOLOGY}");
     let pass = report.torn == 0

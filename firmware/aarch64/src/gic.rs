@@ -61,7 +61,10 @@ fn redistributor() -> usize {
         if typer >> 32 == wanted {
             return frame;
         }
-        assert!(typer & TYPER_LAST == 0, "no GICv3 redistributor for affinity {aff}");
+        assert!(
+            typer & TYPER_LAST == 0,
+            "no GICv3 redistributor for affinity {aff}"
+        );
         frame += GICR_STRIDE;
     }
 }
@@ -71,10 +74,16 @@ fn redistributor() -> usize {
 pub fn init_core(intid: u32) {
     assert!(intid < 32, "only SGIs and PPIs are per core");
     let frame = redistributor();
-    write32(frame + GICR_WAKER, read32(frame + GICR_WAKER) & !WAKER_PROCESSOR_SLEEP);
+    write32(
+        frame + GICR_WAKER,
+        read32(frame + GICR_WAKER) & !WAKER_PROCESSOR_SLEEP,
+    );
     while read32(frame + GICR_WAKER) & WAKER_CHILDREN_ASLEEP != 0 {}
     let sgi = frame + SGI_FRAME;
-    write32(sgi + GICR_IGROUPR0, read32(sgi + GICR_IGROUPR0) | 1 << intid);
+    write32(
+        sgi + GICR_IGROUPR0,
+        read32(sgi + GICR_IGROUPR0) | 1 << intid,
+    );
     // SAFETY: the priority registers are byte-accessible; this is `intid`'s byte.
     unsafe { write_volatile((sgi + GICR_IPRIORITYR + intid as usize) as *mut u8, 0x80) };
     write32(sgi + GICR_ISENABLER0, 1 << intid);
@@ -108,5 +117,7 @@ pub fn acknowledge() -> u32 {
 /// Ends interrupt `intid` (priority drop and deactivation).
 pub fn end(intid: u32) {
     // SAFETY: `intid` was returned by `acknowledge` on this core and not ended yet.
-    unsafe { asm!("msr icc_eoir1_el1, {}", in(reg) u64::from(intid), options(nostack, preserves_flags)) };
+    unsafe {
+        asm!("msr icc_eoir1_el1, {}", in(reg) u64::from(intid), options(nostack, preserves_flags))
+    };
 }

@@ -32,7 +32,10 @@ fn main(_x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
         semihosting::exit(2);
     };
     let expected_cores = args.next().and_then(|n| n.parse().ok());
-    println!("percore aarch64 firmware: case {name} at EL{}", platform::current_el());
+    println!(
+        "percore aarch64 firmware: case {name} at EL{}",
+        platform::current_el()
+    );
     platform::init_core();
     gic::init_distributor();
     cases::select(case);

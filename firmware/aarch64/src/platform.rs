@@ -37,7 +37,9 @@ static mut STACKS: [Stack<STACK_PAGES>; MAX_CORES] = [const { Stack::new() }; MA
 pub fn current_el() -> u64 {
     let current_el: u64;
     // SAFETY: reading CurrentEL has no side effects.
-    unsafe { asm!("mrs {}, CurrentEL", out(reg) current_el, options(nomem, nostack, preserves_flags)) };
+    unsafe {
+        asm!("mrs {}, CurrentEL", out(reg) current_el, options(nomem, nostack, preserves_flags))
+    };
     (current_el >> 2) & 0b11
 }
 
@@ -65,7 +67,10 @@ pub fn init_core() {
 /// Returns `Ok(false)` if the platform has no core with that affinity.
 pub fn start(index: usize, entry: fn(usize) -> !) -> Result<bool, psci::Error> {
     assert!(index > 0 && index < MAX_CORES);
-    let mpidr = TOPOLOGY.affinity_of(index).expect("index inside topology").to_mpidr();
+    let mpidr = TOPOLOGY
+        .affinity_of(index)
+        .expect("index inside topology")
+        .to_mpidr();
     // SAFETY: each secondary gets its own stack, `STACKS[index]`, started at most once (the
     // boot core calls `start` once per index), and nothing else touches it. The stacks are in
     // RAM, which the initial page table maps for every core with the same attributes.

@@ -14,7 +14,9 @@ pub fn intid() -> u32 {
 pub fn frequency() -> u64 {
     let frequency: u64;
     // SAFETY: reading CNTFRQ_EL0 has no side effects.
-    unsafe { asm!("mrs {}, cntfrq_el0", out(reg) frequency, options(nomem, nostack, preserves_flags)) };
+    unsafe {
+        asm!("mrs {}, cntfrq_el0", out(reg) frequency, options(nomem, nostack, preserves_flags))
+    };
     frequency
 }
 
@@ -37,9 +39,17 @@ pub fn stop() {
     // SAFETY: disabling this core's own timer has no other effect.
     unsafe {
         if current_el() == 2 {
-            asm!("msr cnthp_ctl_el2, xzr", "isb", options(nostack, preserves_flags));
+            asm!(
+                "msr cnthp_ctl_el2, xzr",
+                "isb",
+                options(nostack, preserves_flags)
+            );
         } else {
-            asm!("msr cntv_ctl_el0, xzr", "isb", options(nostack, preserves_flags));
+            asm!(
+                "msr cntv_ctl_el0, xzr",
+                "isb",
+                options(nostack, preserves_flags)
+            );
         }
     }
 }

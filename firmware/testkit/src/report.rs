@@ -23,7 +23,12 @@ pub struct Report {
 
 impl Report {
     /// Sums the tallies of the first `cores` cores, printing one line per core.
-    pub fn collect<const N: usize>(arch: &str, case: &str, tallies: &Tallies<N>, cores: usize) -> Self {
+    pub fn collect<const N: usize>(
+        arch: &str,
+        case: &str,
+        tallies: &Tallies<N>,
+        cores: usize,
+    ) -> Self {
         let mut report = Report {
             cores: cores as u32,
             min_irqs: u32::MAX,
@@ -31,9 +36,17 @@ impl Report {
         };
         for index in 0..cores {
             let tally = tallies.core(index);
-            let (ops, irqs) = (tally.ops.load(Ordering::Relaxed), tally.irqs.load(Ordering::Relaxed));
-            let (torn, lost) = (tally.torn.load(Ordering::Relaxed), tally.lost.load(Ordering::Relaxed));
-            println!("percore-core arch={arch} case={case} core={index} irqs={irqs} ops={ops} torn={torn} lost={lost}");
+            let (ops, irqs) = (
+                tally.ops.load(Ordering::Relaxed),
+                tally.irqs.load(Ordering::Relaxed),
+            );
+            let (torn, lost) = (
+                tally.torn.load(Ordering::Relaxed),
+                tally.lost.load(Ordering::Relaxed),
+            );
+            println!(
+                "percore-core arch={arch} case={case} core={index} irqs={irqs} ops={ops} torn={torn} lost={lost}"
+            );
             report.ops += ops;
             report.irqs += irqs;
             report.min_irqs = report.min_irqs.min(irqs);

@@ -32,7 +32,11 @@ unsafe fn call(op: usize, arg: usize) -> usize {
 
 /// Prints a NUL-terminated byte string on the host's standard output.
 pub fn write0(text: &[u8]) {
-    assert_eq!(text.last(), Some(&0), "write0 needs a NUL-terminated string");
+    assert_eq!(
+        text.last(),
+        Some(&0),
+        "write0 needs a NUL-terminated string"
+    );
     // SAFETY: SYS_WRITE0 reads the bytes up to the NUL, which `text` contains.
     unsafe { call(SYS_WRITE0, text.as_ptr() as usize) };
 }

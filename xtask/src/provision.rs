@@ -1,0 +1,177 @@
+//! Installing what the tests need on a fresh machine: Rust targets, components, the nightly and
+//! MSRV toolchains, and QEMU.
+
+use std::process::Command;
+
+use crate::command::{capture, run};
+use crate::qemu::Arch;
+
+/// Rust components the stable toolchain needs.
+const STABLE_COMPONENTS: &[&str] = &["clippy", "rustfmt"];
+/// Components of the nightly toolchain, for Miri.
+const NIGHTLY_COMPONENTS: &[&str] = &["miri", "rust-src"];
+
+/// The `rust-version` the workspace declares: the MSRV build uses exactly this.
+pub fn msrv() -> String {
+    let manifest = std::fs::read_to_string(crate::command::root().join("Cargo.toml"))
+        .expect("read the workspace Cargo.toml");
+    manifest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("rust-version = "))
+        .map(|value| value.trim_matches('"').to_string())
+        .expect("the workspace declares rust-version")
+}
+
+fn stdout(command: &mut Command) -> Option<String> {
+    let output = capture(command)?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn rustup(args: &[&str]) -> Command {
+    let mut command = Command::new("rustup");
+    command.args(args);
+    command
+}
+
+/// Installs whatever is missing; if something cannot be installed here, prints exactly what is
+/// missing and how to install it, and returns false.
+pub fn ensure_or_explain(arches: &[Arch]) -> bool {
+    let mut missing = Vec::new();
+    ensure_rust(arches, &mut missing);
+    ensure_qemu(arches, &mut missing);
+    if missing.is_empty() {
+        return true;
+    }
+    eprintln!("error: missing tools that could not be installed automatically:");
+    for (what, how) in &missing {
+        eprintln!("  - {what}\n      {how}");
+    }
+    false
+}
+
+fn ensure_rust(arches: &[Arch], missing: &mut Vec<(String, String)>) {
+    let Some(toolchains) = stdout(&mut rustup(&["toolchain", "list"])) else {
+        missing.push((
+            "rustup".into(),
+            "install rustup from your distribution or rustup.rs".into(),
+        ));
+        return;
+    };
+    let msrv = msrv();
+    for (toolchain, components) in [
+        ("stable", STABLE_COMPONENTS),
+        ("nightly", NIGHTLY_COMPONENTS),
+        (msrv.as_str(), &[][..]),
+    ] {
+        if !toolchains.lines().any(|line| line.starts_with(toolchain)) {
+            let mut install = rustup(&["toolchain", "install", toolchain, "--profile", "minimal"]);
+            for component in components {
+                install.args(["--component", component]);
+            }
+            if !run(&mut install) {
+                missing.push((
+                    format!("Rust toolchain {toolchain}"),
+                    crate::command::describe(&install),
+                ));
+                continue;
+            }
+        }
+        let installed = stdout(&mut rustup(&[
+            "component",
+            "list",
+            "--installed",
+            "--toolchain",
+            toolchain,
+        ]))
+        .unwrap_or_default();
+        for component in components {
+            if !installed.lines().any(|line| line.starts_with(component)) {
+                let mut add = rustup(&["component", "add", component, "--toolchain", toolchain]);
+                if !run(&mut add) {
+                    missing.push((
+                        format!("component {component} ({toolchain})"),
+                        crate::command::describe(&add),
+                    ));
+                }
+            }
+        }
+        let targets = stdout(&mut rustup(&[
+            "target",
+            "list",
+            "--installed",
+            "--toolchain",
+            toolchain,
+        ]))
+        .unwrap_or_default();
+        if toolchain == "nightly" {
+            continue;
+        }
+        for arch in arches {
+            for target in arch.rust_targets() {
+                if !targets.lines().any(|line| line == *target) {
+                    let mut add = rustup(&["target", "add", target, "--toolchain", toolchain]);
+                    if !run(&mut add) {
+                        missing.push((
+                            format!("Rust target {target} ({toolchain})"),
+                            crate::command::describe(&add),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn ensure_qemu(arches: &[Arch], missing: &mut Vec<(String, String)>) {
+    let absent: Vec<&str> = arches
+        .iter()
+        .map(|arch| arch.qemu_binary())
+        .filter(|binary| stdout(Command::new(binary).arg("--version")).is_none())
+        .collect();
+    if absent.is_empty() {
+        return;
+    }
+    let how = "as root on Debian 12: add `deb http://deb.debian.org/debian bookworm-backports main` \
+               to /etc/apt/sources.list.d/backports.list, then `apt-get update && apt-get install -y \
+               -t bookworm-backports qemu-system-arm qemu-system-misc` (Debian 12's own QEMU 7.2 \
+               conflicts with the preinstalled qemu-utils)";
+    if !can_apt_install() || !install_qemu() {
+        for binary in absent {
+            missing.push((binary.to_string(), how.to_string()));
+        }
+    }
+}
+
+/// Root on Debian: apt can install QEMU without asking anyone.
+fn can_apt_install() -> bool {
+    let root = stdout(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+    root && std::path::Path::new("/etc/debian_version").exists()
+}
+
+fn install_qemu() -> bool {
+    let release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    let codename = release
+        .lines()
+        .find_map(|line| line.strip_prefix("VERSION_CODENAME="))
+        .unwrap_or("bookworm")
+        .trim_matches('"')
+        .to_string();
+    let backports = format!("{codename}-backports");
+    let list = "/etc/apt/sources.list.d/percore-backports.list";
+    let line = format!("deb http://deb.debian.org/debian {backports} main\n");
+    eprintln!("  installing QEMU from {backports} (writes {list})");
+    if std::fs::write(list, line).is_err() {
+        return false;
+    }
+    let mut update = Command::new("apt-get");
+    update.args(["update", "-q"]);
+    let mut install = Command::new("apt-get");
+    install
+        .args(["install", "-y", "-q", "-t", &backports])
+        .args(["qemu-system-arm", "qemu-system-misc"])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    run(&mut update) && run(&mut install)
+}
