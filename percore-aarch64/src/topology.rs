@@ -300,12 +300,9 @@ mod tests {
     fn clusters_and_threads_are_dense_and_unique() {
         for &(c, k, th) in &[(2, 4, 1), (3, 2, 2), (1, 16, 1), (2, 16, 1), (4, 1, 4)] {
             let t = Topology::new(c, k, th);
-            let mut seen = vec![false; t.core_count()];
             for index in 0..t.core_count() {
                 let aff = t.affinity_of(index).unwrap();
                 assert_eq!(t.index_of(RES1 | aff.to_mpidr()), Ok(index), "{t}: {aff}");
-                assert!(!seen[index]);
-                seen[index] = true;
             }
             assert_eq!(t.affinity_of(t.core_count()), None);
         }

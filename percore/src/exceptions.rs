@@ -36,7 +36,7 @@ pub unsafe trait ExceptionMasking {
 /// It is `Copy`, so it can be handed to any number of [`ExceptionLock`](crate::ExceptionLock)s
 /// within the section, but it is neither `Send` nor `Sync`: it proves something about the core
 /// that created it, and means nothing on another core or thread. Its lifetime is that of the
-/// closure passed to [`exception_free`]; it cannot outlive the section.
+/// closure passed to [`exception_free`](crate::exception_free); it cannot outlive the section.
 #[derive(Clone, Copy, Debug)]
 pub struct ExceptionFree<'cs> {
     /// `&'cs ()` ties the token to the section; `*const ()` makes it `!Send + !Sync`.
@@ -76,7 +76,7 @@ impl<M: ExceptionMasking> Drop for Restore<M> {
 
 /// Runs `f` with exceptions masked by the backend `M`, then restores the previous state.
 ///
-/// [`exception_free`] is this function with the backend selected for the target. Call this one
+/// [`exception_free`](crate::exception_free) is this function with the backend selected for the target. Call this one
 /// directly to use a backend of your own.
 ///
 /// ```

@@ -64,7 +64,9 @@
 //! - `auto` (default): select the backend of the target architecture on bare-metal targets
 //!   (neither `unix` nor `windows`). On hosted targets it does nothing.
 //! - `aarch64`: select the AArch64 backend explicitly; a compile error on other architectures.
-//! - `alloc` (default): `PerCore<Box<[T]>, C>` with [`PerCore::new_with_default`].
+//! - `alloc`: `PerCore<Box<[T]>, C>` with [`PerCore::new_with_default`]. Not a default feature
+//!   (it was in the original crate): linking `alloc` needs a global allocator, which much
+//!   firmware does not have.
 //! - `host-test`: the [`host`] test backend, for unit tests of code that uses per-core state.
 //!   A compile error on bare-metal targets, and with an architecture backend feature.
 //!

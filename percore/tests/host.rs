@@ -195,8 +195,8 @@ fn per_core_array_api() {
 
 #[test]
 fn per_core_boxed_api() {
-    let boxed: PerCore<Box<[ExceptionLock<RefCell<Vec<usize>>>]>, HostCores> =
-        PerCore::new_with_default(CORES);
+    type Logs = PerCore<Box<[ExceptionLock<RefCell<Vec<usize>>>]>, HostCores>;
+    let boxed = Logs::new_with_default(CORES);
     let lengths = run_on_cores(CORES, |core| {
         for i in 0..=core {
             exception_free(|token| boxed.borrow_mut(token).push(i));

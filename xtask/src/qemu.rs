@@ -34,11 +34,11 @@ impl Arch {
     }
 
     /// The target the test firmware is built for.
-    fn firmware_target(self) -> &'static str {
+    pub fn firmware_target(self) -> &'static str {
         self.rust_targets()[0]
     }
 
-    fn firmware_package(self) -> &'static str {
+    pub fn firmware_package(self) -> &'static str {
         match self {
             Arch::Aarch64 => "percore-firmware-aarch64",
         }

@@ -187,7 +187,7 @@ pub fn run(case: Case, slot: usize) {
         unsafe { restore(SavedDaif::from_bits(0)) };
     }
     match case {
-        Case::Stress => stress(index, |update| exception_free(|token| update(token))),
+        Case::Stress => stress(index, |update| exception_free(update)),
         Case::StressUnmasked => stress(index, |update| {
             // SAFETY: none; this is the negative control. It forges the token with interrupts
             // unmasked so that the harness can show the resulting corruption is detected.
@@ -228,13 +228,12 @@ fn stress(index: usize, section: impl Fn(&dyn Fn(ExceptionFree<'_>))) {
 
 /// A section that masks on entry and unmasks unconditionally on exit: the classic bug.
 fn naive_section(inner: &dyn Fn()) {
-    // SAFETY: negative control; masking is safe, and the unconditional unmask is the bug under
-    // test (it runs with no token alive).
-    unsafe {
-        core::arch::asm!("msr daifset, #0xf", options(nostack, preserves_flags));
-        inner();
-        core::arch::asm!("msr daifclr, #0xf", options(nostack, preserves_flags));
-    }
+    // SAFETY: masking all of DAIF is always sound.
+    unsafe { core::arch::asm!("msr daifset, #0xf", options(nostack, preserves_flags)) };
+    inner();
+    // SAFETY: negative control: the unconditional unmask is the bug under test. No token or
+    // borrow is alive here, so it breaks the state check, not memory safety.
+    unsafe { core::arch::asm!("msr daifclr, #0xf", options(nostack, preserves_flags)) };
 }
 
 fn nesting(index: usize, section: impl Fn(&dyn Fn())) {

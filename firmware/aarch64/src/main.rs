@@ -84,12 +84,17 @@ impl ExceptionHandlers for Exceptions {
 
     extern "C" fn sync_current(_state: RegisterStateRef) {
         let (esr, elr, far): (u64, u64, u64);
-        // SAFETY: reading the syndrome registers of the current EL has no side effects.
-        unsafe {
-            if platform::current_el() == 2 {
-                core::arch::asm!("mrs {}, esr_el2", "mrs {}, elr_el2", "mrs {}, far_el2", out(reg) esr, out(reg) elr, out(reg) far);
-            } else {
-                core::arch::asm!("mrs {}, esr_el1", "mrs {}, elr_el1", "mrs {}, far_el1", out(reg) esr, out(reg) elr, out(reg) far);
+        if platform::current_el() == 2 {
+            // SAFETY: reading the syndrome registers of the current EL has no side effects.
+            unsafe {
+                core::arch::asm!("mrs {}, esr_el2", "mrs {}, elr_el2", "mrs {}, far_el2",
+                                 out(reg) esr, out(reg) elr, out(reg) far);
+            }
+        } else {
+            // SAFETY: as above.
+            unsafe {
+                core::arch::asm!("mrs {}, esr_el1", "mrs {}, elr_el1", "mrs {}, far_el1",
+                                 out(reg) esr, out(reg) elr, out(reg) far);
             }
         }
         console::print_line_unlocked(format_args!(

@@ -16,8 +16,9 @@ const STACK_PAGES: usize = 4;
 
 /// Block descriptor bits (level 1, 1 GiB blocks): valid block, access flag.
 const BLOCK: usize = 0b01 | 1 << 10;
-/// MAIR index 0 (device nGnRE in aarch64-rt's default MAIR), execute-never.
-const DEVICE: usize = BLOCK | 0 << 2 | 0b11 << 53;
+/// MAIR index 0 (AttrIndx bits all zero: device nGnRE in aarch64-rt's default MAIR),
+/// execute-never.
+const DEVICE: usize = BLOCK | 0b11 << 53;
 /// MAIR index 1 (normal write-back), inner shareable: exclusives work across cores.
 const NORMAL: usize = BLOCK | 1 << 2 | 0b11 << 8;
 
@@ -76,13 +77,13 @@ pub fn start(index: usize, entry: fn(usize) -> !) -> Result<bool, psci::Error> {
     // RAM, which the initial page table maps for every core with the same attributes.
     let stack = unsafe { &raw mut STACKS[index] };
     let body = move || entry(index);
-    // SAFETY: as above. QEMU's PSCI uses HVC when entered at EL1 and SMC at EL2.
-    let result = unsafe {
-        if current_el() == 1 {
-            start_core::<Hvc, _, STACK_PAGES>(mpidr, stack, body)
-        } else {
-            start_core::<Smc, _, STACK_PAGES>(mpidr, stack, body)
-        }
+    // QEMU's PSCI uses HVC when entered at EL1 and SMC at EL2.
+    let result = if current_el() == 1 {
+        // SAFETY: as above.
+        unsafe { start_core::<Hvc, _, STACK_PAGES>(mpidr, stack, body) }
+    } else {
+        // SAFETY: as above.
+        unsafe { start_core::<Smc, _, STACK_PAGES>(mpidr, stack, body) }
     };
     match result {
         Ok(()) => Ok(true),

@@ -22,12 +22,15 @@ pub fn frequency() -> u64 {
 
 /// Fires the timer interrupt after `ticks` counter ticks (and re-arms it from a handler).
 pub fn arm(ticks: u64) {
-    // SAFETY: programming this core's own timer only makes it raise its private interrupt.
-    unsafe {
-        if current_el() == 2 {
+    if current_el() == 2 {
+        // SAFETY: programming this core's own timer only makes it raise its private interrupt.
+        unsafe {
             asm!("msr cnthp_tval_el2, {t}", "msr cnthp_ctl_el2, {on}", "isb",
                  t = in(reg) ticks, on = in(reg) 1u64, options(nostack, preserves_flags));
-        } else {
+        }
+    } else {
+        // SAFETY: as above, for the EL1 virtual timer.
+        unsafe {
             asm!("msr cntv_tval_el0, {t}", "msr cntv_ctl_el0, {on}", "isb",
                  t = in(reg) ticks, on = in(reg) 1u64, options(nostack, preserves_flags));
         }
@@ -36,20 +39,23 @@ pub fn arm(ticks: u64) {
 
 /// Stops the timer; its level-triggered interrupt deasserts.
 pub fn stop() {
-    // SAFETY: disabling this core's own timer has no other effect.
-    unsafe {
-        if current_el() == 2 {
+    if current_el() == 2 {
+        // SAFETY: disabling this core's own timer has no other effect.
+        unsafe {
             asm!(
                 "msr cnthp_ctl_el2, xzr",
                 "isb",
                 options(nostack, preserves_flags)
-            );
-        } else {
+            )
+        };
+    } else {
+        // SAFETY: as above, for the EL1 virtual timer.
+        unsafe {
             asm!(
                 "msr cntv_ctl_el0, xzr",
                 "isb",
                 options(nostack, preserves_flags)
-            );
-        }
+            )
+        };
     }
 }
