@@ -134,15 +134,37 @@ fn ensure_qemu(arches: &[Arch], missing: &mut Vec<(String, String)>) {
     if absent.is_empty() {
         return;
     }
-    let how = "as root on Debian 12: add `deb http://deb.debian.org/debian bookworm-backports main` \
-               to /etc/apt/sources.list.d/backports.list, then `apt-get update && apt-get install -y \
-               -t bookworm-backports qemu-system-arm qemu-system-misc` (Debian 12's own QEMU 7.2 \
-               conflicts with the preinstalled qemu-utils)";
+    let how = "as root on Debian 12: add the suite bookworm-backports (component main, from the \
+               Debian mirror your apt sources already use) to /etc/apt/sources.list.d, then \
+               `apt-get update && apt-get install -y -t bookworm-backports qemu-system-arm \
+               qemu-system-misc` (Debian 12's own QEMU 7.2 conflicts with the preinstalled qemu-utils)";
     if !can_apt_install() || !install_qemu() {
         for binary in absent {
             missing.push((binary.to_string(), how.to_string()));
         }
     }
+}
+
+/// The URI of the main Debian archive the apt sources already use (not the security one).
+fn debian_mirror() -> Option<String> {
+    let mut texts = vec![std::fs::read_to_string("/etc/apt/sources.list").unwrap_or_default()];
+    if let Ok(entries) = std::fs::read_dir("/etc/apt/sources.list.d") {
+        for entry in entries.flatten() {
+            texts.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    texts.iter().flat_map(|text| text.lines()).find_map(|line| {
+        let line = line.trim();
+        // deb822 form (`URIs: ...`) or one-line form (`deb [options] URI suite ...`).
+        let uri = if let Some(uris) = line.strip_prefix("URIs:") {
+            uris.split_whitespace().next()?
+        } else if let Some(rest) = line.strip_prefix("deb ") {
+            rest.split_whitespace().find(|word| word.contains("://"))?
+        } else {
+            return None;
+        };
+        (uri.ends_with("/debian") || uri.ends_with("/debian/")).then(|| uri.to_string())
+    })
 }
 
 /// Root on Debian: apt can install QEMU without asking anyone.
@@ -160,8 +182,12 @@ fn install_qemu() -> bool {
         .trim_matches('"')
         .to_string();
     let backports = format!("{codename}-backports");
+    let Some(mirror) = debian_mirror() else {
+        eprintln!("  no Debian mirror found in the apt sources");
+        return false;
+    };
     let list = "/etc/apt/sources.list.d/percore-backports.list";
-    let line = format!("deb http://deb.debian.org/debian {backports} main\n");
+    let line = format!("deb {mirror} {backports} main\n");
     eprintln!("  installing QEMU from {backports} (writes {list})");
     if std::fs::write(list, line).is_err() {
         return false;
