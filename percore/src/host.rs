@@ -149,10 +149,17 @@ pub fn interrupt(handler: impl FnOnce() + 'static) {
     }
 }
 
+/// Runs a handler as hardware would: masked on entry, unmasked on return (also if it panics).
 fn take_interrupt(handler: impl FnOnce()) {
+    struct Unmask;
+    impl Drop for Unmask {
+        fn drop(&mut self) {
+            MASKED.set(false);
+        }
+    }
     MASKED.set(true);
+    let _unmask = Unmask;
     handler();
-    MASKED.set(false);
 }
 
 /// Simulated masking: a per-thread flag; the backend of [`exception_free`](crate::exception_free)
