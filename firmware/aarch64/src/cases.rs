@@ -36,30 +36,30 @@ pub enum Case {
 }
 
 impl Case {
+    /// Every case with its name: the one table that `parse`, `name` and the handler use.
+    const ALL: [(Case, &'static str); 7] = [
+        (Case::Stress, "stress"),
+        (Case::StressUnmasked, "stress-unmasked"),
+        (Case::Nesting, "nesting"),
+        (Case::NestingNaive, "nesting-naive"),
+        (Case::Topology, "topology"),
+        (Case::TopologyAff0, "topology-aff0"),
+        (Case::Demo, "demo"),
+    ];
+
     /// Parses a case name.
     pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "stress" => Self::Stress,
-            "stress-unmasked" => Self::StressUnmasked,
-            "nesting" => Self::Nesting,
-            "nesting-naive" => Self::NestingNaive,
-            "topology" => Self::Topology,
-            "topology-aff0" => Self::TopologyAff0,
-            "demo" => Self::Demo,
-            _ => return None,
-        })
+        Self::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(case, _)| *case)
     }
 
     fn name(self) -> &'static str {
-        match self {
-            Self::Stress => "stress",
-            Self::StressUnmasked => "stress-unmasked",
-            Self::Nesting => "nesting",
-            Self::NestingNaive => "nesting-naive",
-            Self::Topology => "topology",
-            Self::TopologyAff0 => "topology-aff0",
-            Self::Demo => "demo",
-        }
+        Self::ALL
+            .iter()
+            .find(|(case, _)| *case == self)
+            .map_or("?", |(_, n)| n)
     }
 
     /// Whether the timer interrupt drives this case.
@@ -109,17 +109,11 @@ const OPS_TARGET: u32 = 2_000;
 const DEMO_TICKS: u64 = 600;
 
 fn current_case() -> Option<Case> {
-    [
-        Case::Stress,
-        Case::StressUnmasked,
-        Case::Nesting,
-        Case::NestingNaive,
-        Case::Topology,
-        Case::TopologyAff0,
-        Case::Demo,
-    ]
-    .into_iter()
-    .find(|case| *case as u32 == CASE.load(Ordering::Relaxed))
+    let selected = CASE.load(Ordering::Relaxed);
+    Case::ALL
+        .iter()
+        .map(|(case, _)| *case)
+        .find(|case| *case as u32 == selected)
 }
 
 /// The case the boot core selected, once it has.
