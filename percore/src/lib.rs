@@ -50,6 +50,7 @@
 //! | target | backend | masking | core identity |
 //! |---|---|---|---|
 //! | `aarch64-*-none*` | `percore-aarch64`, as `percore::aarch64` | `DAIF` (D, A, I, F) at EL1, EL2 or EL3 | `MPIDR_EL1` for a declared topology: `FlatCores<N>`, `ClusterCores<C, K>`, `MpidrCores<C, K, T>` |
+//! | `riscv32*-none*`, `riscv64*-none*` | `percore-riscv`, as `percore::riscv` | `mstatus.MIE` (M-mode) or `sstatus.SIE` (S-mode, `riscv-s-mode`) | hart id (`mhartid`, or `tp` set by boot code in S-mode) in a declared range: `HartCores<N, FIRST>` |
 //! | host (`unix`/`windows`), `host-test` feature | [`host`] | per-thread flag, simulated interrupts | thread `i` of [`host::run_on_cores`] is core `i` |
 //!
 //! On a target without a backend everything but [`exception_free`] still builds. To port to
@@ -64,6 +65,10 @@
 //! - `auto` (default): select the backend of the target architecture on bare-metal targets
 //!   (neither `unix` nor `windows`). On hosted targets it does nothing.
 //! - `aarch64`: select the AArch64 backend explicitly; a compile error on other architectures.
+//! - `riscv`: select the RISC-V backend explicitly (machine mode); a compile error on other
+//!   architectures.
+//! - `riscv-s-mode`: the RISC-V backend in supervisor mode: masks `sstatus.SIE`, and boot code
+//!   records each hart's id with `percore::riscv::set_hart_id` (see `percore_riscv`).
 //! - `alloc`: `PerCore<Box<[T]>, C>` with [`PerCore::new_with_default`]. Not a default feature
 //!   (it was in the original crate): linking `alloc` needs a global allocator, which much
 //!   firmware does not have.
@@ -111,9 +116,20 @@ compile_error!(
      [dev-dependencies], or for host targets."
 );
 
-#[cfg(all(feature = "host-test", feature = "aarch64"))]
+#[cfg(all(
+    feature = "riscv",
+    not(any(target_arch = "riscv32", target_arch = "riscv64"))
+))]
 compile_error!(
-    "percore: the `host-test` and `aarch64` features both select a backend; enable only one."
+    "percore: the `riscv` (or `riscv-s-mode`) feature selects the RISC-V backend, but the target \
+     architecture is not riscv32 or riscv64. Remove the feature (the default `auto` feature picks \
+     the backend of the target)."
+);
+
+#[cfg(all(feature = "host-test", any(feature = "aarch64", feature = "riscv")))]
+compile_error!(
+    "percore: the `host-test` feature and an architecture feature both select a backend; \
+     enable only one."
 );
 
 // Backend selection: the one place that decides which backend `exception_free` uses.
@@ -127,5 +143,11 @@ cfg_if::cfg_if! {
     ))] {
         pub mod aarch64;
         exceptions::exception_free_for!(aarch64::DaifMasking);
+    } else if #[cfg(all(
+        any(target_arch = "riscv32", target_arch = "riscv64"),
+        any(feature = "riscv", all(feature = "auto", not(any(unix, windows))))
+    ))] {
+        pub mod riscv;
+        exceptions::exception_free_for!(riscv::InterruptMasking);
     }
 }

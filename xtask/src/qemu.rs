@@ -316,6 +316,9 @@ fn judge(case: &Case, outcome: &Outcome) -> Result<&'static str, String> {
             if status != 0 || figures.verdict != "pass" {
                 return Err(format!("exit {status}, verdict {}", figures.verdict));
             }
+            if figures.cores != u64::from(case.smp) {
+                return Err(format!("{} cores took part, expected {}", figures.cores, case.smp));
+            }
             if figures.torn != 0 || figures.lost != 0 {
                 return Err("torn or lost updates".into());
             }

@@ -14,12 +14,13 @@ mod platform;
 mod timer;
 
 use core::panic::PanicInfo;
-use core::sync::atomic::Ordering;
 
 use aarch64_rt::{ExceptionHandlers, RegisterStateRef, entry, exception_handlers};
 use percore_testkit::{console, println, semihosting};
 
-use cases::Case;
+use percore_testkit::cases::Case;
+
+use cases::SUITE;
 
 entry!(main, 16);
 
@@ -38,9 +39,9 @@ fn main(_x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
     );
     platform::init_core();
     gic::init_distributor();
-    cases::select(case);
+    SUITE.select(case);
     let mut started = 1;
-    for index in 1..platform::MAX_CORES {
+    for index in 1..percore_testkit::cases::MAX_CORES {
         match platform::start(index, secondary) {
             Ok(true) => started = index + 1,
             Ok(false) => {}
@@ -48,7 +49,7 @@ fn main(_x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
         }
     }
     // Cores are started in index order: a hole would mean a missing core in the middle.
-    cases::STARTED.store(started, Ordering::Release);
+    SUITE.set_started(started);
     cases::run(case, 0);
     cases::conclude(case, expected_cores)
 }
@@ -57,7 +58,7 @@ fn secondary(slot: usize) -> ! {
     platform::init_core();
     let case = loop {
         // The boot core selected the case before starting anyone.
-        if let Some(case) = cases::selected() {
+        if let Some(case) = SUITE.selected() {
             break case;
         }
     };
@@ -77,7 +78,7 @@ impl ExceptionHandlers for Exceptions {
             return;
         }
         if intid == timer::intid() {
-            cases::on_timer();
+            SUITE.on_timer();
         }
         gic::end(intid);
     }

@@ -4,13 +4,12 @@ use core::arch::asm;
 
 use aarch64_rt::{InitialPagetable, Stack, initial_pagetable, start_core};
 use percore::aarch64::Topology;
+use percore_testkit::cases::MAX_CORES;
 use smccc::{Hvc, Smc, psci};
 
 /// The topology the firmware declares: two clusters of 16 cores. QEMU `virt` with GICv3 puts
 /// 16 cores in each Aff1 cluster, so `-smp 17` and above give cores with Aff1 = 1.
 pub const TOPOLOGY: Topology = Topology::new(2, 16, 1);
-/// The most cores the firmware supports.
-pub const MAX_CORES: usize = 32;
 /// Pages of stack for each secondary core.
 const STACK_PAGES: usize = 4;
 

@@ -1,0 +1,73 @@
+//! The RISC-V backend: the [`percore_riscv`] crate, plus its [`ExceptionMasking`] and
+//! [`Cores`] implementations.
+//!
+//! Everything of `percore_riscv` is re-exported here ([`mask`], [`restore`], [`hart_id`],
+//! [`HartRange`], and in supervisor mode `set_hart_id`), so users need not depend on it.
+
+pub use percore_riscv::*;
+
+use crate::{Cores, ExceptionMasking};
+
+/// Masks interrupts through `mstatus.MIE` (machine mode) or `sstatus.SIE` (supervisor mode);
+/// the backend of [`exception_free`](crate::exception_free) on RISC-V.
+pub struct InterruptMasking;
+
+// SAFETY: `mask` clears the global interrupt-enable bit of the mode the code runs in, so no
+// interrupt handler of that mode runs on this hart until `restore`, which sets the bit again
+// only if it was set: exactly the state found. (Interrupts of a higher mode, e.g. an M-mode
+// SBI firmware under S-mode code, never run percore code.)
+unsafe impl ExceptionMasking for InterruptMasking {
+    type State = SavedInterrupts;
+
+    #[inline(always)]
+    fn mask() -> SavedInterrupts {
+        mask()
+    }
+
+    #[inline(always)]
+    unsafe fn restore(state: SavedInterrupts) {
+        // SAFETY: the caller passes on the guarantees `percore_riscv::restore` requires.
+        unsafe { restore(state) }
+    }
+}
+
+/// Core identity from the hart id, for harts `FIRST..FIRST + N`: index = hart id − `FIRST`.
+///
+/// A hart id outside the range panics with a message naming it and the range, never aliases
+/// another hart's slot. In supervisor mode the hart id comes from [`set_hart_id`], which boot
+/// code must call on every hart.
+///
+/// ```no_run
+/// use core::cell::Cell;
+/// use percore::{ExceptionLock, PerCore, riscv::HartCores};
+///
+/// // Four harts numbered 0 to 3.
+/// static TICKS: PerCore<[ExceptionLock<Cell<u64>>; 4], HartCores<4>> =
+///     PerCore::new([const { ExceptionLock::new(Cell::new(0)) }; 4]);
+/// ```
+pub struct HartCores<const N: usize, const FIRST: usize = 0>;
+
+impl<const N: usize, const FIRST: usize> HartCores<N, FIRST> {
+    /// The declared hart ids.
+    pub const HARTS: HartRange = HartRange::new(FIRST, N);
+}
+
+// SAFETY: hart ids are unique per hart and fixed (the RISC-V privileged spec requires unique
+// mhartid values; in supervisor mode `set_hart_id`'s contract makes `tp` hold that id), and
+// `HartRange::index_of` maps distinct ids in range to distinct indices below N and rejects
+// (here: panics on) every other id.
+unsafe impl<const N: usize, const FIRST: usize> Cores for HartCores<N, FIRST> {
+    #[inline(always)]
+    fn core_index() -> usize {
+        match Self::HARTS.current_index() {
+            Ok(index) => index,
+            Err(error) => outside_range(error),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn outside_range(error: HartIdError) -> ! {
+    panic!("{error}")
+}
