@@ -15,7 +15,7 @@ tasks:
   demo [--arch ARCH]            run the multi-core demo on QEMU
   provision                     install missing Rust targets, components, toolchains and QEMU
 
-ARCH: aarch64 (the default)";
+ARCH: aarch64 (the default), riscv64, riscv32";
 
 /// A parsed command line.
 pub enum Task {

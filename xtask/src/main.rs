@@ -12,6 +12,7 @@ mod command;
 mod provision;
 mod qemu;
 mod steps;
+mod suites;
 
 use std::process::ExitCode;
 

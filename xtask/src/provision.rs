@@ -109,16 +109,14 @@ fn ensure_rust(arches: &[Arch], missing: &mut Vec<(String, String)>) {
         if toolchain == "nightly" {
             continue;
         }
-        for arch in arches {
-            for target in arch.rust_targets() {
-                if !targets.lines().any(|line| line == *target) {
-                    let mut add = rustup(&["target", "add", target, "--toolchain", toolchain]);
-                    if !run(&mut add) {
-                        missing.push((
-                            format!("Rust target {target} ({toolchain})"),
-                            crate::command::describe(&add),
-                        ));
-                    }
+        for target in arches.iter().map(|arch| arch.rust_target()) {
+            if !targets.lines().any(|line| line == target) {
+                let mut add = rustup(&["target", "add", target, "--toolchain", toolchain]);
+                if !run(&mut add) {
+                    missing.push((
+                        format!("Rust target {target} ({toolchain})"),
+                        crate::command::describe(&add),
+                    ));
                 }
             }
         }

@@ -1,4 +1,4 @@
-//! The QEMU suites: which firmware, which machine, which cases, and how to judge them.
+//! Running the QEMU suites declared in `suites.rs`, and judging them.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -6,196 +6,43 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::command::{cargo, describe, root, run};
-
-/// An architecture with test firmware.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Arch {
-    Aarch64,
-}
-
-impl Arch {
-    pub const ALL: &'static [Arch] = &[Arch::Aarch64];
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|arch| arch.name() == name)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Arch::Aarch64 => "aarch64",
-        }
-    }
-
-    /// The Rust targets the library crates are built for on this architecture.
-    pub fn rust_targets(self) -> &'static [&'static str] {
-        match self {
-            Arch::Aarch64 => &["aarch64-unknown-none"],
-        }
-    }
-
-    /// The target the test firmware is built for.
-    pub fn firmware_target(self) -> &'static str {
-        self.rust_targets()[0]
-    }
-
-    pub fn firmware_package(self) -> &'static str {
-        match self {
-            Arch::Aarch64 => "percore-firmware-aarch64",
-        }
-    }
-
-    pub fn qemu_binary(self) -> &'static str {
-        match self {
-            Arch::Aarch64 => "qemu-system-aarch64",
-        }
-    }
-
-    /// The cases of this architecture's suite.
-    fn cases(self) -> &'static [Case] {
-        match self {
-            Arch::Aarch64 => AARCH64_CASES,
-        }
-    }
-}
-
-/// What a case must show to pass.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Expect {
-    /// Exit 0, verdict=pass, torn=0, lost=0, and at least `min_irqs` interrupts on every core.
-    Pass { min_irqs: u64 },
-    /// A negative control: the firmware must detect corruption (torn or lost > 0) and fail.
-    Detected,
-}
-
-/// One QEMU run.
-struct Case {
-    /// The name the report and the command line use.
-    name: &'static str,
-    /// Semihosting arguments: the firmware's case and its parameters.
-    args: &'static [&'static str],
-    machine: &'static str,
-    smp: u32,
-    /// Extra QEMU arguments.
-    extra: &'static [&'static str],
-    expect: Expect,
-}
-
-const VIRT_EL1: &str = "virt,gic-version=3";
-const VIRT_EL2: &str = "virt,gic-version=3,virtualization=on";
-
-const AARCH64_CASES: &[Case] = &[
-    Case {
-        name: "el1/stress",
-        args: &["stress"],
-        machine: VIRT_EL1,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Pass { min_irqs: 300 },
-    },
-    Case {
-        name: "el1/stress-unmasked",
-        args: &["stress-unmasked"],
-        machine: VIRT_EL1,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Detected,
-    },
-    Case {
-        name: "el1/stress-icount",
-        args: &["stress"],
-        machine: VIRT_EL1,
-        smp: 4,
-        extra: &["-icount", "shift=0"],
-        expect: Expect::Pass { min_irqs: 300 },
-    },
-    Case {
-        name: "el1/nesting",
-        args: &["nesting"],
-        machine: VIRT_EL1,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Pass { min_irqs: 100 },
-    },
-    Case {
-        name: "el1/nesting-naive",
-        args: &["nesting-naive"],
-        machine: VIRT_EL1,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Detected,
-    },
-    Case {
-        name: "el2/stress",
-        args: &["stress"],
-        machine: VIRT_EL2,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Pass { min_irqs: 300 },
-    },
-    Case {
-        name: "el2/stress-unmasked",
-        args: &["stress-unmasked"],
-        machine: VIRT_EL2,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Detected,
-    },
-    Case {
-        name: "el2/nesting",
-        args: &["nesting"],
-        machine: VIRT_EL2,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Pass { min_irqs: 100 },
-    },
-    Case {
-        name: "el2/nesting-naive",
-        args: &["nesting-naive"],
-        machine: VIRT_EL2,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Detected,
-    },
-    Case {
-        name: "topology",
-        args: &["topology", "20"],
-        machine: VIRT_EL1,
-        smp: 20,
-        extra: &[],
-        expect: Expect::Pass { min_irqs: 0 },
-    },
-    Case {
-        name: "topology-aff0",
-        args: &["topology-aff0", "20"],
-        machine: VIRT_EL1,
-        smp: 20,
-        extra: &[],
-        expect: Expect::Detected,
-    },
-];
+pub use crate::suites::Arch;
+use crate::suites::{Case, Expect, Firmware};
 
 /// The bound on every QEMU run: a hung guest becomes a failure.
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Builds the firmware of `arch` in release mode and returns its path.
-pub fn build_firmware(arch: Arch) -> Result<PathBuf, String> {
-    let target = arch.firmware_target();
-    let package = arch.firmware_package();
-    if !run(cargo(None).args([
+/// Builds `firmware` in release mode and copies it to its own file; returns that path.
+pub fn build_firmware(firmware: &Firmware) -> Result<PathBuf, String> {
+    let mut build = cargo(None);
+    build.args([
         "build",
         "--release",
         "--package",
-        package,
+        firmware.package,
         "--target",
-        target,
-    ])) {
-        return Err(format!("building {package} for {target} failed"));
+        firmware.target,
+    ]);
+    if !firmware.features.is_empty() {
+        build.args(["--features", &firmware.features.join(",")]);
     }
-    Ok(root()
+    if !run(&mut build) {
+        return Err(format!(
+            "building {} for {} failed",
+            firmware.package, firmware.target
+        ));
+    }
+    let built = root()
         .join("target")
-        .join(target)
+        .join(firmware.target)
         .join("release")
-        .join(package))
+        .join(firmware.package);
+    let dir = root().join("target").join("firmware");
+    let copy = dir.join(firmware.file);
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::copy(&built, &copy))
+        .map_err(|e| format!("copying {} to {}: {e}", built.display(), copy.display()))?;
+    Ok(copy)
 }
 
 fn qemu_command(arch: Arch, firmware: &PathBuf, case: &Case) -> Command {
@@ -206,11 +53,10 @@ fn qemu_command(arch: Arch, firmware: &PathBuf, case: &Case) -> Command {
     }
     let mut command = Command::new(arch.qemu_binary());
     command
-        .args(["-machine", case.machine, "-cpu", "max", "-m", "128M"])
-        .args(["-smp", &case.smp.to_string()])
+        .args(case.machine)
+        .args(["-m", "128M", "-smp", &case.smp.to_string()])
         .args(["-display", "none", "-serial", "none", "-monitor", "none"])
         .args(["-semihosting-config", &semihosting])
-        .args(case.extra)
         .arg("-kernel")
         .arg(firmware);
     command
@@ -317,7 +163,10 @@ fn judge(case: &Case, outcome: &Outcome) -> Result<&'static str, String> {
                 return Err(format!("exit {status}, verdict {}", figures.verdict));
             }
             if figures.cores != u64::from(case.smp) {
-                return Err(format!("{} cores took part, expected {}", figures.cores, case.smp));
+                return Err(format!(
+                    "{} cores took part, expected {}",
+                    figures.cores, case.smp
+                ));
             }
             if figures.torn != 0 || figures.lost != 0 {
                 return Err("torn or lost updates".into());
@@ -327,6 +176,9 @@ fn judge(case: &Case, outcome: &Outcome) -> Result<&'static str, String> {
                     "only {} interrupts on one core, need {min_irqs}",
                     figures.min_irqs
                 ));
+            }
+            if let Some(check) = case.check {
+                check(&outcome.output)?;
             }
             Ok("")
         }
@@ -367,9 +219,17 @@ pub fn run_suite(arch: Arch, names: &[String]) -> Result<bool, String> {
             })
             .collect::<Result<_, _>>()?
     };
-    let firmware = build_firmware(arch)?;
+    let mut built: Vec<(&str, PathBuf)> = Vec::new();
     let mut all_passed = true;
     for case in selected {
+        let firmware = match built.iter().find(|(file, _)| *file == case.firmware.file) {
+            Some((_, path)) => path.clone(),
+            None => {
+                let path = build_firmware(case.firmware)?;
+                built.push((case.firmware.file, path.clone()));
+                path
+            }
+        };
         let outcome = run_bounded(qemu_command(arch, &firmware, case), false)?;
         let figures = parse_figures(&outcome.output).unwrap_or_default();
         let verdict = judge(case, &outcome);
@@ -401,20 +261,13 @@ pub fn run_suite(arch: Arch, names: &[String]) -> Result<bool, String> {
 
 /// Runs the demo with its output shown live.
 pub fn demo(arch: Arch) -> bool {
-    let firmware = match build_firmware(arch) {
+    let case = arch.demo();
+    let firmware = match build_firmware(case.firmware) {
         Ok(firmware) => firmware,
         Err(error) => {
             eprintln!("error: {error}");
             return false;
         }
-    };
-    let case = Case {
-        name: "demo",
-        args: &["demo"],
-        machine: VIRT_EL1,
-        smp: 4,
-        extra: &[],
-        expect: Expect::Pass { min_irqs: 300 },
     };
     println!(
         "Four cores on QEMU {}; each keeps a PerCore<ExceptionLock<RefCell<..>>> that its main loop and its timer interrupt both update.",

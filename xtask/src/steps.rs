@@ -8,7 +8,14 @@ use crate::provision::{ensure_or_explain, msrv};
 use crate::qemu::{self, Arch};
 
 /// Library crates: what users depend on.
-const LIBRARIES: &[&str] = &["-p", "percore", "-p", "percore-aarch64"];
+const LIBRARIES: &[&str] = &[
+    "-p",
+    "percore",
+    "-p",
+    "percore-aarch64",
+    "-p",
+    "percore-riscv",
+];
 
 struct Step {
     name: String,
@@ -94,20 +101,28 @@ pub fn test_all() -> bool {
             .args(["-p", "xtask", "--", "-D", "warnings"]))
     });
     for &arch in arches {
-        for target in arch.rust_targets() {
-            steps.run(&format!("clippy ({target})"), || {
-                run(cargo(None)
-                    .args(["clippy", "--target", target])
-                    .args(LIBRARIES)
-                    .args([
-                        "-p",
-                        "percore-testkit",
-                        "-p",
-                        &format!("percore-firmware-{}", arch.name()),
-                    ])
-                    .args(["--", "-D", "warnings"]))
-            });
-        }
+        let target = arch.rust_target();
+        steps.run(&format!("clippy ({target})"), || {
+            let libraries = run(cargo(None)
+                .args([
+                    "clippy",
+                    "--target",
+                    target,
+                    "-p",
+                    "percore",
+                    "-p",
+                    arch.backend(),
+                ])
+                .args(["--", "-D", "warnings"]));
+            libraries
+                && arch.firmwares().iter().all(|firmware| {
+                    run(cargo(None)
+                        .args(["clippy", "--release", "--target", firmware.target])
+                        .args(["-p", "percore-testkit", "-p", firmware.package])
+                        .args(["--features", &firmware.features.join(",")])
+                        .args(["--", "-D", "warnings"]))
+                })
+        });
     }
     steps.run("host unit tests and doctests", || {
         run(cargo(None)
@@ -125,7 +140,8 @@ pub fn test_all() -> bool {
             .env("MIRIFLAGS", "-Zmiri-strict-provenance"))
     });
     // Each crate is documented where its items exist: percore with the host test backend (as
-    // docs.rs builds it), percore-aarch64 for its target.
+    // docs.rs builds it), each backend for its target (percore-riscv in S-mode, which has
+    // every item M-mode has plus `set_hart_id`).
     steps.run("docs (no broken links)", || {
         let doc = |args: &[&str]| {
             run(cargo(None)
@@ -134,53 +150,86 @@ pub fn test_all() -> bool {
                 .env("RUSTDOCFLAGS", "-D warnings"))
         };
         doc(&["-p", "percore", "--features", "host-test,alloc"])
-            && doc(&["-p", "percore-aarch64", "--target", "aarch64-unknown-none"])
+            && doc(&[
+                "-p",
+                "percore-aarch64",
+                "--target",
+                Arch::Aarch64.rust_target(),
+            ])
+            && doc(&[
+                "-p",
+                "percore-riscv",
+                "--target",
+                Arch::Riscv64.rust_target(),
+                "--features",
+                "s-mode",
+            ])
     });
     for &arch in arches {
-        for target in arch.rust_targets() {
-            steps.run(&format!("build for {target}"), || {
-                let features: &[&[&str]] = &[
-                    &[],
-                    &["--no-default-features"],
-                    &["--no-default-features", "--features", arch.name()],
-                ];
-                features.iter().all(|flags| {
-                    run(cargo(None)
-                        .args(["build", "--target", target])
-                        .args(LIBRARIES)
-                        .args(*flags))
-                }) && run(cargo(None).args([
-                    "build",
-                    "--target",
-                    target,
-                    "-p",
-                    "percore",
-                    "--example",
-                    "per_core_counter",
-                    "--features",
-                    arch.name(),
-                ]))
+        let target = arch.rust_target();
+        steps.run(&format!("build for {target}"), || {
+            let mut features: Vec<Vec<&str>> = vec![
+                vec![],
+                vec!["--features", "alloc"],
+                vec!["--no-default-features"],
+                vec!["--no-default-features", "--features", arch.feature()],
+            ];
+            if arch.feature() == "riscv" {
+                features.push(vec!["--no-default-features", "--features", "riscv-s-mode"]);
+            }
+            let libraries = features.iter().all(|flags| {
+                run(cargo(None)
+                    .args([
+                        "build",
+                        "--target",
+                        target,
+                        "-p",
+                        "percore",
+                        "-p",
+                        arch.backend(),
+                    ])
+                    .args(flags))
             });
-        }
+            // The README example is AArch64 code.
+            let example = arch != Arch::Aarch64
+                || run(cargo(None)
+                    .args(["build", "--target", target, "-p", "percore"])
+                    .args(["--example", "per_core_counter", "--features", "aarch64"]));
+            libraries && example
+        });
     }
     steps.run("build for the host without a backend", || {
         run(cargo(None).args(["build", "-p", "percore", "--no-default-features"]))
     });
     steps.run("misconfigured backends are compile errors", || {
+        let percore = |args: &[&str]| {
+            let mut command = cargo(None);
+            command.args(["build", "-p", "percore"]).args(args);
+            command
+        };
         fails_with(
-            cargo(None).args(["build", "-p", "percore", "--features", "aarch64"]),
+            &mut percore(&["--features", "aarch64"]),
             "the `aarch64` feature selects the AArch64 backend",
         ) && fails_with(
-            cargo(None).args([
-                "build",
-                "-p",
-                "percore",
+            &mut percore(&["--features", "riscv"]),
+            "feature selects the RISC-V backend",
+        ) && fails_with(
+            &mut percore(&[
                 "--features",
                 "host-test",
                 "--target",
                 "aarch64-unknown-none",
             ]),
             "the `host-test` feature is the host test backend",
+        ) && fails_with(
+            cargo(None).args([
+                "build",
+                "-p",
+                "percore-riscv",
+                "--features",
+                "m-mode,s-mode",
+            ]),
+            "features both choose the privilege mode",
         )
     });
     steps.run(
@@ -191,11 +240,15 @@ pub fn test_all() -> bool {
     steps.run(&format!("MSRV build (Rust {msrv})"), || {
         run(cargo(Some(&msrv)).arg("build").args(LIBRARIES))
             && arches.iter().all(|arch| {
-                arch.rust_targets().iter().all(|target| {
-                    run(cargo(Some(&msrv))
-                        .args(["build", "--target", target])
-                        .args(LIBRARIES))
-                })
+                run(cargo(Some(&msrv)).args([
+                    "build",
+                    "--target",
+                    arch.rust_target(),
+                    "-p",
+                    "percore",
+                    "-p",
+                    arch.backend(),
+                ]))
             })
     });
     for &arch in arches {

@@ -8,6 +8,9 @@ use core::arch::asm;
 const SYS_WRITE0: usize = 0x04;
 const SYS_GET_CMDLINE: usize = 0x15;
 const SYS_EXIT: usize = 0x18;
+/// `SYS_EXIT_EXTENDED`: like `SYS_EXIT` with a block, for 32-bit targets, where `SYS_EXIT`
+/// takes the reason alone and cannot carry an exit status.
+const SYS_EXIT_EXTENDED: usize = 0x20;
 /// `ADP_Stopped_ApplicationExit`: with a subcode, QEMU exits with that status.
 const ADP_STOPPED_APPLICATION_EXIT: usize = 0x20026;
 
@@ -27,6 +30,24 @@ unsafe fn call(op: usize, arg: usize) -> usize {
     unsafe {
         asm!("hlt #0xf000", inout("x0") op => result, in("x1") arg, options(nostack));
     }
+    // SAFETY: as above. RISC-V: the `ebreak` between these two no-op shifts is the semihosting
+    // trap. The three must be uncompressed and on one page (QEMU reads the neighbours), hence
+    // the alignment.
+    #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))]
+    unsafe {
+        asm!(
+            ".balign 16",
+            ".option push",
+            ".option norvc",
+            "slli x0, x0, 0x1f",
+            "ebreak",
+            "srai x0, x0, 7",
+            ".option pop",
+            inout("a0") op => result,
+            in("a1") arg,
+            options(nostack),
+        );
+    }
     result
 }
 
@@ -44,8 +65,13 @@ pub fn write0(text: &[u8]) {
 /// Ends the QEMU run with `status` as its exit code.
 pub fn exit(status: u32) -> ! {
     let block = [ADP_STOPPED_APPLICATION_EXIT, status as usize];
-    // SAFETY: SYS_EXIT reads the two-word block on 64-bit targets.
-    unsafe { call(SYS_EXIT, block.as_ptr() as usize) };
+    let op = if usize::BITS == 64 {
+        SYS_EXIT
+    } else {
+        SYS_EXIT_EXTENDED
+    };
+    // SAFETY: SYS_EXIT (64-bit) and SYS_EXIT_EXTENDED (32-bit) read the two-word block.
+    unsafe { call(op, block.as_ptr() as usize) };
     // QEMU does not return from SYS_EXIT; if some host did, stop here.
     loop {
         core::hint::spin_loop();

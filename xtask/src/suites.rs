@@ -1,0 +1,340 @@
+//! What the QEMU suites run: architectures, firmware builds and cases. Data only; running and
+//! judging live in `qemu.rs`.
+
+/// An architecture with a backend and test firmware.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Arch {
+    Aarch64,
+    Riscv64,
+    Riscv32,
+}
+
+impl Arch {
+    pub const ALL: &'static [Arch] = &[Arch::Aarch64, Arch::Riscv64, Arch::Riscv32];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|arch| arch.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "aarch64",
+            Arch::Riscv64 => "riscv64",
+            Arch::Riscv32 => "riscv32",
+        }
+    }
+
+    /// The Rust target the library crates are built and linted for.
+    pub fn rust_target(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "aarch64-unknown-none",
+            Arch::Riscv64 => "riscv64gc-unknown-none-elf",
+            Arch::Riscv32 => "riscv32imac-unknown-none-elf",
+        }
+    }
+
+    /// The `percore` feature that selects this backend explicitly.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "aarch64",
+            Arch::Riscv64 | Arch::Riscv32 => "riscv",
+        }
+    }
+
+    /// The crate that owns the backend.
+    pub fn backend(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "percore-aarch64",
+            Arch::Riscv64 | Arch::Riscv32 => "percore-riscv",
+        }
+    }
+
+    pub fn qemu_binary(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "qemu-system-aarch64",
+            Arch::Riscv64 => "qemu-system-riscv64",
+            Arch::Riscv32 => "qemu-system-riscv32",
+        }
+    }
+
+    /// The cases of this architecture's suite.
+    pub fn cases(self) -> &'static [Case] {
+        match self {
+            Arch::Aarch64 => AARCH64,
+            Arch::Riscv64 => RISCV64,
+            Arch::Riscv32 => RISCV32,
+        }
+    }
+
+    /// The firmware builds this architecture's cases use, each once.
+    pub fn firmwares(self) -> Vec<&'static Firmware> {
+        let mut firmwares: Vec<&'static Firmware> = Vec::new();
+        for case in self.cases() {
+            if !firmwares.iter().any(|f| f.file == case.firmware.file) {
+                firmwares.push(case.firmware);
+            }
+        }
+        firmwares
+    }
+
+    /// The demo run.
+    pub fn demo(self) -> Case {
+        match self {
+            Arch::Aarch64 => Case::pass("demo", &AARCH64_FW, VIRT_EL1, 4, &["demo"], 300),
+            Arch::Riscv64 => Case::pass("demo", &RISCV64_M, RISCV_M, 4, &["demo", "4"], 300),
+            Arch::Riscv32 => Case::pass("demo", &RISCV32_M, RISCV_M, 4, &["demo", "4"], 300),
+        }
+    }
+}
+
+/// One build of test firmware.
+pub struct Firmware {
+    pub package: &'static str,
+    pub target: &'static str,
+    pub features: &'static [&'static str],
+    /// Where the build is copied, under `target/firmware/` (builds of one package with
+    /// different features would overwrite each other in place).
+    pub file: &'static str,
+}
+
+const AARCH64_FW: Firmware = Firmware {
+    package: "percore-firmware-aarch64",
+    target: "aarch64-unknown-none",
+    features: &[],
+    file: "aarch64.elf",
+};
+const RISCV64_M: Firmware = Firmware {
+    package: "percore-firmware-riscv",
+    target: "riscv64gc-unknown-none-elf",
+    features: &[],
+    file: "riscv64-m.elf",
+};
+const RISCV64_S: Firmware = Firmware {
+    package: "percore-firmware-riscv",
+    target: "riscv64gc-unknown-none-elf",
+    features: &["s-mode"],
+    file: "riscv64-s.elf",
+};
+const RISCV32_M: Firmware = Firmware {
+    package: "percore-firmware-riscv",
+    target: "riscv32imac-unknown-none-elf",
+    features: &[],
+    file: "riscv32-m.elf",
+};
+
+/// What a case must show to pass.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Exit 0, verdict=pass, all cores present, torn=0, lost=0, and at least `min_irqs`
+    /// interrupts on every core.
+    Pass { min_irqs: u64 },
+    /// A negative control: the firmware must detect corruption (torn or lost > 0) and fail.
+    Detected,
+}
+
+/// Checks a run's output beyond its case line.
+pub type OutputCheck = fn(&str) -> Result<(), String>;
+
+/// One QEMU run.
+pub struct Case {
+    /// The name the report and the command line use.
+    pub name: &'static str,
+    pub firmware: &'static Firmware,
+    /// `-machine` and any other QEMU arguments.
+    pub machine: &'static [&'static str],
+    pub smp: u32,
+    /// Semihosting arguments: the firmware's case and its parameters.
+    pub args: &'static [&'static str],
+    pub expect: Expect,
+    /// A further check of the output, after the case line's.
+    pub check: Option<OutputCheck>,
+}
+
+impl Case {
+    const fn pass(
+        name: &'static str,
+        firmware: &'static Firmware,
+        machine: &'static [&'static str],
+        smp: u32,
+        args: &'static [&'static str],
+        min_irqs: u64,
+    ) -> Self {
+        Case {
+            name,
+            firmware,
+            machine,
+            smp,
+            args,
+            expect: Expect::Pass { min_irqs },
+            check: None,
+        }
+    }
+
+    const fn control(
+        name: &'static str,
+        firmware: &'static Firmware,
+        machine: &'static [&'static str],
+        smp: u32,
+        args: &'static [&'static str],
+    ) -> Self {
+        Case {
+            name,
+            firmware,
+            machine,
+            smp,
+            args,
+            expect: Expect::Detected,
+            check: None,
+        }
+    }
+
+    const fn checking(mut self, check: OutputCheck) -> Self {
+        self.check = Some(check);
+        self
+    }
+}
+
+const VIRT_EL1: &[&str] = &["-machine", "virt,gic-version=3", "-cpu", "max"];
+const VIRT_EL2: &[&str] = &[
+    "-machine",
+    "virt,gic-version=3,virtualization=on",
+    "-cpu",
+    "max",
+];
+const VIRT_EL1_ICOUNT: &[&str] = &[
+    "-machine",
+    "virt,gic-version=3",
+    "-cpu",
+    "max",
+    "-icount",
+    "shift=0",
+];
+const RISCV_M: &[&str] = &["-machine", "virt", "-bios", "none"];
+/// Supervisor mode under QEMU's default firmware, OpenSBI.
+const RISCV_S: &[&str] = &["-machine", "virt"];
+
+const AARCH64: &[Case] = &[
+    Case::pass("el1/stress", &AARCH64_FW, VIRT_EL1, 4, &["stress"], 300),
+    Case::control(
+        "el1/stress-unmasked",
+        &AARCH64_FW,
+        VIRT_EL1,
+        4,
+        &["stress-unmasked"],
+    ),
+    Case::pass(
+        "el1/stress-icount",
+        &AARCH64_FW,
+        VIRT_EL1_ICOUNT,
+        4,
+        &["stress"],
+        300,
+    ),
+    Case::pass("el1/nesting", &AARCH64_FW, VIRT_EL1, 4, &["nesting"], 100),
+    Case::control(
+        "el1/nesting-naive",
+        &AARCH64_FW,
+        VIRT_EL1,
+        4,
+        &["nesting-naive"],
+    ),
+    Case::pass("el2/stress", &AARCH64_FW, VIRT_EL2, 4, &["stress"], 300),
+    Case::control(
+        "el2/stress-unmasked",
+        &AARCH64_FW,
+        VIRT_EL2,
+        4,
+        &["stress-unmasked"],
+    ),
+    Case::pass("el2/nesting", &AARCH64_FW, VIRT_EL2, 4, &["nesting"], 100),
+    Case::control(
+        "el2/nesting-naive",
+        &AARCH64_FW,
+        VIRT_EL2,
+        4,
+        &["nesting-naive"],
+    ),
+    Case::pass(
+        "topology",
+        &AARCH64_FW,
+        VIRT_EL1,
+        20,
+        &["topology", "20"],
+        0,
+    ),
+    Case::control(
+        "topology-aff0",
+        &AARCH64_FW,
+        VIRT_EL1,
+        20,
+        &["topology-aff0", "20"],
+    ),
+];
+
+const RISCV64: &[Case] = &[
+    Case::pass("m/stress", &RISCV64_M, RISCV_M, 4, &["stress", "4"], 300),
+    Case::control(
+        "m/stress-unmasked",
+        &RISCV64_M,
+        RISCV_M,
+        4,
+        &["stress-unmasked", "4"],
+    ),
+    Case::pass("m/nesting", &RISCV64_M, RISCV_M, 4, &["nesting", "4"], 100),
+    Case::control(
+        "m/nesting-naive",
+        &RISCV64_M,
+        RISCV_M,
+        4,
+        &["nesting-naive", "4"],
+    ),
+    // The coordinating hart is never hart 0: the firmware hands over if OpenSBI booted hart 0.
+    Case::pass("s/stress", &RISCV64_S, RISCV_S, 4, &["stress"], 300)
+        .checking(coordinator_not_hart_0),
+    Case::control(
+        "s/stress-unmasked",
+        &RISCV64_S,
+        RISCV_S,
+        4,
+        &["stress-unmasked"],
+    ),
+    Case::pass("s/nesting", &RISCV64_S, RISCV_S, 4, &["nesting"], 100),
+    Case::control(
+        "s/nesting-naive",
+        &RISCV64_S,
+        RISCV_S,
+        4,
+        &["nesting-naive"],
+    ),
+];
+
+const RISCV32: &[Case] = &[
+    Case::pass("m/stress", &RISCV32_M, RISCV_M, 4, &["stress", "4"], 300),
+    Case::control(
+        "m/stress-unmasked",
+        &RISCV32_M,
+        RISCV_M,
+        4,
+        &["stress-unmasked", "4"],
+    ),
+    Case::pass("m/nesting", &RISCV32_M, RISCV_M, 4, &["nesting", "4"], 100),
+    Case::control(
+        "m/nesting-naive",
+        &RISCV32_M,
+        RISCV_M,
+        4,
+        &["nesting-naive", "4"],
+    ),
+];
+
+/// The supervisor-mode firmware reports `coordinator: hart N, M harts`; N must not be 0.
+fn coordinator_not_hart_0(output: &str) -> Result<(), String> {
+    let line = output
+        .lines()
+        .find_map(|line| line.strip_prefix("coordinator: hart "))
+        .ok_or("no coordinator line")?;
+    match line.split(',').next().map(str::trim) {
+        Some("0") | None => Err(format!("coordinator line {line:?}: hart 0 coordinated")),
+        Some(_) => Ok(()),
+    }
+}
