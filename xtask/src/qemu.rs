@@ -78,19 +78,24 @@ fn run_bounded(mut command: Command, echo: bool) -> Result<Outcome, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", describe(&command)))?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let reader = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        let mut chunk = [0; 4096];
-        while let Ok(n @ 1..) = stdout.read(&mut chunk) {
-            if echo {
-                use std::io::Write;
-                let _ = std::io::stdout().write_all(&chunk[..n]);
-            }
-            all.extend_from_slice(&chunk[..n]);
-        }
-        all
-    });
+    // Semihosting output arrives on QEMU's stderr, its own messages on stdout: drain both
+    // while it runs (a full pipe would stall the guest), echoing them for the demo.
+    let readers = [
+        drain(
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            echo,
+        ),
+        drain(
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            echo,
+        ),
+    ];
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
             break status.code();
@@ -102,14 +107,31 @@ fn run_bounded(mut command: Command, echo: bool) -> Result<Outcome, String> {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let mut output = String::from_utf8_lossy(&reader.join().unwrap_or_default()).into_owned();
-    if let Some(mut stderr) = child.stderr.take() {
-        let _ = stderr.read_to_string(&mut output);
+    let mut output = String::new();
+    for reader in readers {
+        output.push_str(&String::from_utf8_lossy(&reader.join().unwrap_or_default()));
     }
     Ok(Outcome {
         status,
         output,
         elapsed: start.elapsed(),
+    })
+}
+
+/// Reads a stream to its end on a thread of its own, echoing it to stdout if asked.
+fn drain(stream: Option<Box<dyn Read + Send>>, echo: bool) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let Some(mut stream) = stream else { return all };
+        let mut chunk = [0; 4096];
+        while let Ok(n @ 1..) = stream.read(&mut chunk) {
+            if echo {
+                use std::io::Write;
+                let _ = std::io::stdout().write_all(&chunk[..n]);
+            }
+            all.extend_from_slice(&chunk[..n]);
+        }
+        all
     })
 }
 

@@ -190,12 +190,13 @@ pub fn test_all() -> bool {
                     ])
                     .args(flags))
             });
-            // The README example is AArch64 code.
-            let example = arch != Arch::Aarch64
-                || run(cargo(None)
+            // The examples (in README.md and the crate's examples/) that are this arch's code.
+            let examples = arch.examples().iter().all(|(example, features)| {
+                run(cargo(None)
                     .args(["build", "--target", target, "-p", "percore"])
-                    .args(["--example", "per_core_counter", "--features", "aarch64"]));
-            libraries && example
+                    .args(["--example", example, "--features", features]))
+            });
+            libraries && examples
         });
     }
     steps.run("build for the host without a backend", || {

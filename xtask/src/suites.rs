@@ -41,6 +41,15 @@ impl Arch {
         }
     }
 
+    /// `percore` examples written for this architecture, with the features they need.
+    pub fn examples(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Arch::Aarch64 => &[("per_core_counter", "aarch64")],
+            Arch::Riscv64 => &[("riscv_s_mode", "riscv-s-mode")],
+            Arch::Riscv32 => &[],
+        }
+    }
+
     /// The crate that owns the backend.
     pub fn backend(self) -> &'static str {
         match self {
