@@ -71,6 +71,11 @@ impl Steps {
     }
 }
 
+/// The library crates for one architecture: `percore` and its backend.
+fn arch_libraries(arch: Arch) -> [&'static str; 4] {
+    ["-p", "percore", "-p", arch.backend()]
+}
+
 /// Expects `command` to fail with `message` in its output: a misuse caught at compile time.
 fn fails_with(command: &mut Command, message: &str) -> bool {
     eprintln!("  $ {}  (must fail with {message:?})", describe(command));
@@ -104,15 +109,8 @@ pub fn test_all() -> bool {
         let target = arch.rust_target();
         steps.run(&format!("clippy ({target})"), || {
             let libraries = run(cargo(None)
-                .args([
-                    "clippy",
-                    "--target",
-                    target,
-                    "-p",
-                    "percore",
-                    "-p",
-                    arch.backend(),
-                ])
+                .args(["clippy", "--target", target])
+                .args(arch_libraries(arch))
                 .args(["--", "-D", "warnings"]));
             libraries
                 && arch.firmwares().iter().all(|firmware| {
@@ -179,15 +177,8 @@ pub fn test_all() -> bool {
             }
             let libraries = features.iter().all(|flags| {
                 run(cargo(None)
-                    .args([
-                        "build",
-                        "--target",
-                        target,
-                        "-p",
-                        "percore",
-                        "-p",
-                        arch.backend(),
-                    ])
+                    .args(["build", "--target", target])
+                    .args(arch_libraries(arch))
                     .args(flags))
             });
             // The examples (in README.md and the crate's examples/) that are this arch's code.
@@ -241,15 +232,9 @@ pub fn test_all() -> bool {
     steps.run(&format!("MSRV build (Rust {msrv})"), || {
         run(cargo(Some(&msrv)).arg("build").args(LIBRARIES))
             && arches.iter().all(|arch| {
-                run(cargo(Some(&msrv)).args([
-                    "build",
-                    "--target",
-                    arch.rust_target(),
-                    "-p",
-                    "percore",
-                    "-p",
-                    arch.backend(),
-                ]))
+                run(cargo(Some(&msrv))
+                    .args(["build", "--target", arch.rust_target()])
+                    .args(arch_libraries(*arch)))
             })
     });
     for &arch in arches {
