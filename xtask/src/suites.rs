@@ -222,118 +222,44 @@ const RISCV_M: &[&str] = &["-machine", "virt", "-bios", "none"];
 /// Supervisor mode under QEMU's default firmware, OpenSBI.
 const RISCV_S: &[&str] = &["-machine", "virt"];
 
+#[rustfmt::skip]
 const AARCH64: &[Case] = &[
     Case::pass("el1/stress", &AARCH64_FW, VIRT_EL1, 4, &["stress"], 300),
-    Case::control(
-        "el1/stress-unmasked",
-        &AARCH64_FW,
-        VIRT_EL1,
-        4,
-        &["stress-unmasked"],
-    ),
-    Case::pass(
-        "el1/stress-icount",
-        &AARCH64_FW,
-        VIRT_EL1_ICOUNT,
-        4,
-        &["stress"],
-        300,
-    ),
+    Case::control("el1/stress-unmasked", &AARCH64_FW, VIRT_EL1, 4, &["stress-unmasked"]),
+    Case::control("el1/stress-shared", &AARCH64_FW, VIRT_EL1, 4, &["stress-shared"]),
+    Case::pass("el1/stress-icount", &AARCH64_FW, VIRT_EL1_ICOUNT, 4, &["stress"], 300),
     Case::pass("el1/nesting", &AARCH64_FW, VIRT_EL1, 4, &["nesting"], 100),
-    Case::control(
-        "el1/nesting-naive",
-        &AARCH64_FW,
-        VIRT_EL1,
-        4,
-        &["nesting-naive"],
-    ),
+    Case::control("el1/nesting-naive", &AARCH64_FW, VIRT_EL1, 4, &["nesting-naive"]),
     Case::pass("el2/stress", &AARCH64_FW, VIRT_EL2, 4, &["stress"], 300),
-    Case::control(
-        "el2/stress-unmasked",
-        &AARCH64_FW,
-        VIRT_EL2,
-        4,
-        &["stress-unmasked"],
-    ),
+    Case::control("el2/stress-unmasked", &AARCH64_FW, VIRT_EL2, 4, &["stress-unmasked"]),
     Case::pass("el2/nesting", &AARCH64_FW, VIRT_EL2, 4, &["nesting"], 100),
-    Case::control(
-        "el2/nesting-naive",
-        &AARCH64_FW,
-        VIRT_EL2,
-        4,
-        &["nesting-naive"],
-    ),
-    Case::pass(
-        "topology",
-        &AARCH64_FW,
-        VIRT_EL1,
-        20,
-        &["topology", "20"],
-        0,
-    ),
-    Case::control(
-        "topology-aff0",
-        &AARCH64_FW,
-        VIRT_EL1,
-        20,
-        &["topology-aff0", "20"],
-    ),
+    Case::control("el2/nesting-naive", &AARCH64_FW, VIRT_EL2, 4, &["nesting-naive"]),
+    Case::pass("topology", &AARCH64_FW, VIRT_EL1, 20, &["topology", "20"], 0),
+    Case::control("topology-aff0", &AARCH64_FW, VIRT_EL1, 20, &["topology-aff0", "20"]),
 ];
 
+#[rustfmt::skip]
 const RISCV64: &[Case] = &[
     Case::pass("m/stress", &RISCV64_M, RISCV_M, 4, &["stress", "4"], 300),
-    Case::control(
-        "m/stress-unmasked",
-        &RISCV64_M,
-        RISCV_M,
-        4,
-        &["stress-unmasked", "4"],
-    ),
+    Case::control("m/stress-unmasked", &RISCV64_M, RISCV_M, 4, &["stress-unmasked", "4"]),
+    Case::control("m/stress-shared", &RISCV64_M, RISCV_M, 4, &["stress-shared", "4"]),
     Case::pass("m/nesting", &RISCV64_M, RISCV_M, 4, &["nesting", "4"], 100),
-    Case::control(
-        "m/nesting-naive",
-        &RISCV64_M,
-        RISCV_M,
-        4,
-        &["nesting-naive", "4"],
-    ),
+    Case::control("m/nesting-naive", &RISCV64_M, RISCV_M, 4, &["nesting-naive", "4"]),
     // The coordinating hart is never hart 0: the firmware hands over if OpenSBI booted hart 0.
-    Case::pass("s/stress", &RISCV64_S, RISCV_S, 4, &["stress"], 300)
-        .checking(coordinator_not_hart_0),
-    Case::control(
-        "s/stress-unmasked",
-        &RISCV64_S,
-        RISCV_S,
-        4,
-        &["stress-unmasked"],
-    ),
+    Case::pass("s/stress", &RISCV64_S, RISCV_S, 4, &["stress"], 300).checking(coordinator_not_hart_0),
+    Case::control("s/stress-unmasked", &RISCV64_S, RISCV_S, 4, &["stress-unmasked"]),
+    Case::control("s/stress-shared", &RISCV64_S, RISCV_S, 4, &["stress-shared"]),
     Case::pass("s/nesting", &RISCV64_S, RISCV_S, 4, &["nesting"], 100),
-    Case::control(
-        "s/nesting-naive",
-        &RISCV64_S,
-        RISCV_S,
-        4,
-        &["nesting-naive"],
-    ),
+    Case::control("s/nesting-naive", &RISCV64_S, RISCV_S, 4, &["nesting-naive"]),
 ];
 
+#[rustfmt::skip]
 const RISCV32: &[Case] = &[
     Case::pass("m/stress", &RISCV32_M, RISCV_M, 4, &["stress", "4"], 300),
-    Case::control(
-        "m/stress-unmasked",
-        &RISCV32_M,
-        RISCV_M,
-        4,
-        &["stress-unmasked", "4"],
-    ),
+    Case::control("m/stress-unmasked", &RISCV32_M, RISCV_M, 4, &["stress-unmasked", "4"]),
+    Case::control("m/stress-shared", &RISCV32_M, RISCV_M, 4, &["stress-shared", "4"]),
     Case::pass("m/nesting", &RISCV32_M, RISCV_M, 4, &["nesting", "4"], 100),
-    Case::control(
-        "m/nesting-naive",
-        &RISCV32_M,
-        RISCV_M,
-        4,
-        &["nesting-naive", "4"],
-    ),
+    Case::control("m/nesting-naive", &RISCV32_M, RISCV_M, 4, &["nesting-naive", "4"]),
 ];
 
 /// The supervisor-mode firmware reports `coordinator: hart N, M harts`; N must not be 0.

@@ -30,6 +30,9 @@ pub enum Case {
     Stress,
     /// Negative control: the same code with masking removed. Must be detected.
     StressUnmasked,
+    /// Negative control: masking on, but every core updates one shared slot. Must be detected
+    /// on more than one core: masking alone cannot protect state shared across cores.
+    StressShared,
     /// Nested sections, entered from every mask state, leave the mask state as found.
     Nesting,
     /// Negative control: a naive section that unmasks unconditionally. Must be detected.
@@ -44,9 +47,10 @@ pub enum Case {
 
 impl Case {
     /// Every case with its name: the one table that `parse`, `name` and the handler use.
-    const ALL: [(Case, &'static str); 7] = [
+    const ALL: [(Case, &'static str); 8] = [
         (Case::Stress, "stress"),
         (Case::StressUnmasked, "stress-unmasked"),
+        (Case::StressShared, "stress-shared"),
         (Case::Nesting, "nesting"),
         (Case::NestingNaive, "nesting-naive"),
         (Case::Topology, "topology"),
@@ -115,6 +119,19 @@ pub trait Platform: 'static {
     fn stop_timer();
 }
 
+/// A deliberately broken core identity: every core gets slot 0. Only the
+/// [`Case::StressShared`] negative control uses it, to show that the corruption it causes is
+/// detected.
+struct FirstSlot;
+
+// SAFETY: none: this breaks the `Cores` contract on purpose (every core gets index 0). It is
+// only used by the negative control, whose point is that the resulting data race is detected.
+unsafe impl Cores for FirstSlot {
+    fn core_index() -> usize {
+        0
+    }
+}
+
 /// The per-core state of the demo: a `RefCell` behind an `ExceptionLock`.
 struct DemoState {
     ticks: u64,
@@ -129,6 +146,8 @@ pub struct Suite<P: Platform> {
     /// Cores the boot core started, itself included.
     started: AtomicUsize,
     pairs: PerCore<[ExceptionLock<Pair>; MAX_CORES], P::Cores>,
+    /// The one slot every core shares in [`Case::StressShared`].
+    shared: PerCore<[ExceptionLock<Pair>; 1], FirstSlot>,
     demo: PerCore<[ExceptionLock<RefCell<DemoState>>; MAX_CORES], P::Cores>,
     /// Per-core figures, indexed by core index.
     pub tallies: Tallies<MAX_CORES>,
@@ -141,6 +160,7 @@ impl<P: Platform> Suite<P> {
             case: AtomicU32::new(u32::MAX),
             started: AtomicUsize::new(0),
             pairs: PerCore::new([const { ExceptionLock::new(Pair::new()) }; MAX_CORES]),
+            shared: PerCore::new([const { ExceptionLock::new(Pair::new()) }; 1]),
             demo: PerCore::new(
                 [const {
                     ExceptionLock::new(RefCell::new(DemoState {
@@ -183,15 +203,17 @@ impl<P: Platform> Suite<P> {
     pub fn on_timer(&self) {
         let Some(case) = self.selected() else { return };
         P::arm_timer(case.timer_rate());
-        // SAFETY: the handler runs with the architecture's interrupt entry masking in force
-        // (DAIF set, mstatus.MIE cleared, or PRIMASK-free but at the timer's priority with no
-        // other handler touching this state), and the token dies with this function.
-        let token = unsafe { ExceptionFree::new() };
+        // Handlers enter with interrupts masked on AArch64 and RISC-V, not on Cortex-M (where
+        // only higher priorities preempt): a nested section is correct everywhere.
+        exception_free(|token| self.on_timer_masked(case, token));
+    }
+
+    fn on_timer_masked(&self, case: Case, token: ExceptionFree<'_>) {
         let tally = self.tallies.core(P::Cores::core_index());
         bump(&tally.irqs, 1);
         match case {
-            Case::Stress | Case::StressUnmasked => {
-                let pair = self.pairs.borrow(token);
+            Case::Stress | Case::StressUnmasked | Case::StressShared => {
+                let pair = self.pair(case, token);
                 if !pair.consistent() {
                     bump(&tally.torn, 1);
                 }
@@ -222,6 +244,7 @@ impl<P: Platform> Suite<P> {
                 // interrupts enabled so that the harness can show the corruption is detected.
                 update(unsafe { ExceptionFree::new() })
             }),
+            Case::StressShared => self.stress_shared(index),
             Case::Nesting => self.nesting(index, |inner| exception_free(|_| inner())),
             Case::NestingNaive => self.nesting(index, P::naive_section),
             Case::Demo => self.demo(index),
@@ -249,6 +272,27 @@ impl<P: Platform> Suite<P> {
                 + u64::from(tally.irqs.load(Ordering::Relaxed));
             bump(&tally.lost, expected.abs_diff(pair.count()) as u32);
         });
+    }
+
+    /// This core's slot, or for [`Case::StressShared`] the one slot all cores share.
+    fn pair<'cs>(&'cs self, case: Case, token: ExceptionFree<'cs>) -> &'cs Pair {
+        if case == Case::StressShared {
+            self.shared.borrow(token)
+        } else {
+            self.pairs.borrow(token)
+        }
+    }
+
+    /// The stress loop on the shared slot; lost updates are counted over all cores at the end.
+    fn stress_shared(&self, index: usize) {
+        let tally = self.tallies.core(index);
+        while tally.irqs.load(Ordering::Relaxed) < IRQ_TARGET
+            || tally.ops.load(Ordering::Relaxed) < OPS_TARGET
+        {
+            exception_free(|token| self.shared.borrow(token).update(delay));
+            bump(&tally.ops, 1);
+        }
+        P::stop_timer();
     }
 
     fn nesting(&self, index: usize, section: impl Fn(&dyn Fn())) {
@@ -308,7 +352,16 @@ impl<P: Platform> Suite<P> {
         let cores = self.started();
         self.tallies.wait_all(cores);
         let name = case.name();
-        let report = Report::collect(P::ARCH, name, &self.tallies, cores);
+        let mut report = Report::collect(P::ARCH, name, &self.tallies, cores);
+        if case == Case::StressShared {
+            // Every core's updates went to one slot: compare it with all of them together.
+            let pair = exception_free(|token| {
+                let pair = self.shared.borrow(token);
+                (pair.count(), pair.consistent())
+            });
+            report.lost = (u64::from(report.ops) + u64::from(report.irqs)).abs_diff(pair.0) as u32;
+            report.torn += u32::from(!pair.1);
+        }
         let min_irqs = match case {
             Case::Nesting | Case::NestingNaive => NESTING_IRQS,
             _ => MIN_IRQS,

@@ -2,12 +2,12 @@
 
 use core::fmt::{self, Write};
 
-use spin::Mutex;
-
 use crate::semihosting;
 
-/// Serialises lines: semihosting output is not safe to interleave between cores.
-static CONSOLE: Mutex<()> = Mutex::new(());
+/// Serialises lines: semihosting output is not safe to interleave between cores. Cores without
+/// compare-and-swap (Armv6-M) only come single-core, where masking alone serialises.
+#[cfg(target_has_atomic = "32")]
+static CONSOLE: spin::Mutex<()> = spin::Mutex::new(());
 
 /// A line being formatted: long lines are cut, never split between cores.
 struct Line {
@@ -47,8 +47,12 @@ impl Line {
 /// Prints one line; use [`println!`](crate::println).
 pub fn print_line(args: fmt::Arguments<'_>) {
     let line = Line::format(args);
+    #[cfg(target_has_atomic = "32")]
     let _guard = CONSOLE.lock();
+    #[cfg(target_has_atomic = "32")]
     line.write();
+    #[cfg(not(target_has_atomic = "32"))]
+    percore::exception_free(|_| line.write());
 }
 
 /// Prints a line without waiting for the lock: for panic handlers, where the lock may be held
