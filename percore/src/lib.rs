@@ -51,6 +51,7 @@
 //! |---|---|---|---|
 //! | `aarch64-*-none*` | `percore-aarch64`, as `percore::aarch64` | `DAIF` (D, A, I, F) at EL1, EL2 or EL3 | `MPIDR_EL1` for a declared topology: `FlatCores<N>`, `ClusterCores<C, K>`, `MpidrCores<C, K, T>` |
 //! | `riscv32*-none*`, `riscv64*-none*` | `percore-riscv`, as `percore::riscv` | `mstatus.MIE` (M-mode) or `sstatus.SIE` (S-mode, `riscv-s-mode`) | hart id (`mhartid`, or `tp` set by boot code in S-mode) in a declared range: `HartCores<N, FIRST>` |
+//! | `thumbv6m`, `thumbv7m`, `thumbv7em`, `thumbv8m.*` (M-profile) | `percore-cortex-m`, as `percore::cortex_m` | `PRIMASK` (not NMI, HardFault) | a SoC core-id register: `Sse200Cores`, `Rp2040Cores`, `MmioCores<R>`; `SingleCore` for single-core parts (explicit feature) |
 //! | host (`unix`/`windows`), `host-test` feature | [`host`] | per-thread flag, simulated interrupts | thread `i` of [`host::run_on_cores`] is core `i` |
 //!
 //! On a target without a backend everything but [`exception_free`] still builds. To port to
@@ -67,6 +68,12 @@
 //! - `aarch64`: select the AArch64 backend explicitly; a compile error on other architectures.
 //! - `riscv`: select the RISC-V backend explicitly (machine mode); a compile error on other
 //!   architectures.
+//! - `cortex-m`: select the Cortex-M backend explicitly; a compile error on targets that are not
+//!   M-profile Arm.
+//! - `cortex-m-single-core`: `cortex_m::SingleCore`, core index 0. **Unsound on a multi-core
+//!   part**: two cores would share every per-core slot. Enable it only for single-core parts.
+//! - `cortex-m-sse-200`, `cortex-m-rp2040`: the ready-made core-id registers of the Arm SSE-200
+//!   (MPS2 AN521, MPS3 AN524) and the RP2040; enabling one asserts the part.
 //! - `riscv-s-mode`: the RISC-V backend in supervisor mode: masks `sstatus.SIE`, and boot code
 //!   records each hart's id with `percore::riscv::set_hart_id` (see `percore_riscv`).
 //! - `alloc`: `PerCore<Box<[T]>, C>` with [`PerCore::new_with_default`]. Not a default feature
@@ -126,7 +133,17 @@ compile_error!(
      the backend of the target)."
 );
 
-#[cfg(all(feature = "host-test", any(feature = "aarch64", feature = "riscv")))]
+#[cfg(all(feature = "cortex-m", not(all(target_arch = "arm", mclass))))]
+compile_error!(
+    "percore: the `cortex-m` (or `cortex-m-*`) feature selects the Cortex-M backend, but the \
+     target is not an M-profile Arm target (thumbv6m, thumbv7m, thumbv7em, thumbv8m). A/R-profile \
+     Arm targets have no backend yet."
+);
+
+#[cfg(all(
+    feature = "host-test",
+    any(feature = "aarch64", feature = "riscv", feature = "cortex-m")
+))]
 compile_error!(
     "percore: the `host-test` feature and an architecture feature both select a backend; \
      enable only one."
@@ -149,5 +166,12 @@ cfg_if::cfg_if! {
     ))] {
         pub mod riscv;
         exceptions::exception_free_for!(riscv::InterruptMasking);
+    } else if #[cfg(all(
+        target_arch = "arm",
+        mclass,
+        any(feature = "cortex-m", all(feature = "auto", not(any(unix, windows))))
+    ))] {
+        pub mod cortex_m;
+        exceptions::exception_free_for!(cortex_m::PrimaskMasking);
     }
 }

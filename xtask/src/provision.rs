@@ -109,7 +109,7 @@ fn ensure_rust(arches: &[Arch], missing: &mut Vec<(String, String)>) {
         if toolchain == "nightly" {
             continue;
         }
-        for target in arches.iter().map(|arch| arch.rust_target()) {
+        for &target in arches.iter().flat_map(|arch| arch.rust_targets()) {
             if !targets.lines().any(|line| line == target) {
                 let mut add = rustup(&["target", "add", target, "--toolchain", toolchain]);
                 if !run(&mut add) {

@@ -52,9 +52,11 @@ fn qemu_command(arch: Arch, firmware: &PathBuf, case: &Case) -> Command {
         semihosting.push_str(arg);
     }
     let mut command = Command::new(arch.qemu_binary());
+    command.args(case.machine);
+    if arch.sized_machine() {
+        command.args(["-m", "128M", "-smp", &case.smp.to_string()]);
+    }
     command
-        .args(case.machine)
-        .args(["-m", "128M", "-smp", &case.smp.to_string()])
         .args(["-display", "none", "-serial", "none", "-monitor", "none"])
         .args(["-semihosting-config", &semihosting])
         .arg("-kernel")
@@ -260,7 +262,7 @@ pub fn run_suite(arch: Arch, names: &[String]) -> Result<bool, String> {
             Err(reason) => ("FAIL", format!(" ({reason})")),
         };
         println!(
-            "{:<8} {:<22} {word} cores={} irqs={} ops={} torn={} lost={} time={:.1}s{note}",
+            "{:<8} {:<28} {word} cores={} irqs={} ops={} torn={} lost={} time={:.1}s{note}",
             arch.name(),
             case.name,
             figures.cores,

@@ -8,13 +8,9 @@ use crate::provision::{ensure_or_explain, msrv};
 use crate::qemu::{self, Arch};
 
 /// Library crates: what users depend on.
+#[rustfmt::skip]
 const LIBRARIES: &[&str] = &[
-    "-p",
-    "percore",
-    "-p",
-    "percore-aarch64",
-    "-p",
-    "percore-riscv",
+    "-p", "percore", "-p", "percore-aarch64", "-p", "percore-riscv", "-p", "percore-cortex-m",
 ];
 
 struct Step {
@@ -106,12 +102,13 @@ pub fn test_all() -> bool {
             .args(["-p", "xtask", "--", "-D", "warnings"]))
     });
     for &arch in arches {
-        let target = arch.rust_target();
-        steps.run(&format!("clippy ({target})"), || {
-            let libraries = run(cargo(None)
-                .args(["clippy", "--target", target])
-                .args(arch_libraries(arch))
-                .args(["--", "-D", "warnings"]));
+        steps.run(&format!("clippy ({})", arch.name()), || {
+            let libraries = arch.rust_targets().iter().all(|target| {
+                run(cargo(None)
+                    .args(["clippy", "--target", target])
+                    .args(arch_libraries(arch))
+                    .args(["--", "-D", "warnings"]))
+            });
             libraries
                 && arch.firmwares().iter().all(|firmware| {
                     run(cargo(None)
@@ -152,37 +149,46 @@ pub fn test_all() -> bool {
                 "-p",
                 "percore-aarch64",
                 "--target",
-                Arch::Aarch64.rust_target(),
+                Arch::Aarch64.rust_targets()[0],
             ])
             && doc(&[
                 "-p",
                 "percore-riscv",
                 "--target",
-                Arch::Riscv64.rust_target(),
+                Arch::Riscv64.rust_targets()[0],
                 "--features",
                 "s-mode",
             ])
+            && doc(&[
+                "-p",
+                "percore-cortex-m",
+                "--target",
+                "thumbv7m-none-eabi",
+                "--features",
+                "sse-200,rp2040",
+            ])
     });
     for &arch in arches {
-        let target = arch.rust_target();
-        steps.run(&format!("build for {target}"), || {
+        steps.run(&format!("build for {}", arch.name()), || {
             let mut features: Vec<Vec<&str>> = vec![
                 vec![],
                 vec!["--features", "alloc"],
                 vec!["--no-default-features"],
                 vec!["--no-default-features", "--features", arch.feature()],
             ];
-            if arch.feature() == "riscv" {
-                features.push(vec!["--no-default-features", "--features", "riscv-s-mode"]);
+            for set in arch.feature_sets() {
+                features.push(vec!["--no-default-features", "--features", set]);
             }
-            let libraries = features.iter().all(|flags| {
-                run(cargo(None)
-                    .args(["build", "--target", target])
-                    .args(arch_libraries(arch))
-                    .args(flags))
+            let libraries = arch.rust_targets().iter().all(|target| {
+                features.iter().all(|flags| {
+                    run(cargo(None)
+                        .args(["build", "--target", target])
+                        .args(arch_libraries(arch))
+                        .args(flags))
+                })
             });
             // The examples (in README.md and the crate's examples/) that are this arch's code.
-            let examples = arch.examples().iter().all(|(example, features)| {
+            let examples = arch.examples().iter().all(|(example, features, target)| {
                 run(cargo(None)
                     .args(["build", "--target", target, "-p", "percore"])
                     .args(["--example", example, "--features", features]))
@@ -202,6 +208,9 @@ pub fn test_all() -> bool {
         fails_with(
             &mut percore(&["--features", "aarch64"]),
             "the `aarch64` feature selects the AArch64 backend",
+        ) && fails_with(
+            &mut percore(&["--features", "cortex-m"]),
+            "feature selects the Cortex-M backend",
         ) && fails_with(
             &mut percore(&["--features", "riscv"]),
             "feature selects the RISC-V backend",
@@ -232,9 +241,11 @@ pub fn test_all() -> bool {
     steps.run(&format!("MSRV build (Rust {msrv})"), || {
         run(cargo(Some(&msrv)).arg("build").args(LIBRARIES))
             && arches.iter().all(|arch| {
-                run(cargo(Some(&msrv))
-                    .args(["build", "--target", arch.rust_target()])
-                    .args(arch_libraries(*arch)))
+                arch.rust_targets().iter().all(|target| {
+                    run(cargo(Some(&msrv))
+                        .args(["build", "--target", target])
+                        .args(arch_libraries(*arch)))
+                })
             })
     });
     for &arch in arches {

@@ -7,10 +7,11 @@ pub enum Arch {
     Aarch64,
     Riscv64,
     Riscv32,
+    CortexM,
 }
 
 impl Arch {
-    pub const ALL: &'static [Arch] = &[Arch::Aarch64, Arch::Riscv64, Arch::Riscv32];
+    pub const ALL: &'static [Arch] = &[Arch::Aarch64, Arch::Riscv64, Arch::Riscv32, Arch::CortexM];
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|arch| arch.name() == name)
@@ -21,16 +22,38 @@ impl Arch {
             Arch::Aarch64 => "aarch64",
             Arch::Riscv64 => "riscv64",
             Arch::Riscv32 => "riscv32",
+            Arch::CortexM => "cortex-m",
         }
     }
 
-    /// The Rust target the library crates are built and linted for.
-    pub fn rust_target(self) -> &'static str {
+    /// The Rust targets the library crates are built and linted for.
+    pub fn rust_targets(self) -> &'static [&'static str] {
         match self {
-            Arch::Aarch64 => "aarch64-unknown-none",
-            Arch::Riscv64 => "riscv64gc-unknown-none-elf",
-            Arch::Riscv32 => "riscv32imac-unknown-none-elf",
+            Arch::Aarch64 => &["aarch64-unknown-none"],
+            Arch::Riscv64 => &["riscv64gc-unknown-none-elf"],
+            Arch::Riscv32 => &["riscv32imac-unknown-none-elf"],
+            Arch::CortexM => &[
+                "thumbv6m-none-eabi",
+                "thumbv7m-none-eabi",
+                "thumbv7em-none-eabihf",
+                "thumbv8m.main-none-eabihf",
+            ],
         }
+    }
+
+    /// Further `percore` feature sets to build besides the defaults and the explicit backend.
+    pub fn feature_sets(self) -> &'static [&'static str] {
+        match self {
+            Arch::Aarch64 | Arch::Riscv32 => &[],
+            Arch::Riscv64 => &["riscv-s-mode"],
+            Arch::CortexM => &["cortex-m-single-core", "cortex-m-sse-200,cortex-m-rp2040"],
+        }
+    }
+
+    /// Whether QEMU takes `-m` and `-smp` for this architecture's machines (the Cortex-M boards
+    /// have fixed memory and core counts).
+    pub fn sized_machine(self) -> bool {
+        self != Arch::CortexM
     }
 
     /// The `percore` feature that selects this backend explicitly.
@@ -38,15 +61,21 @@ impl Arch {
         match self {
             Arch::Aarch64 => "aarch64",
             Arch::Riscv64 | Arch::Riscv32 => "riscv",
+            Arch::CortexM => "cortex-m",
         }
     }
 
-    /// `percore` examples written for this architecture, with the features they need.
-    pub fn examples(self) -> &'static [(&'static str, &'static str)] {
+    /// `percore` examples written for this architecture: (example, features, target).
+    pub fn examples(self) -> &'static [(&'static str, &'static str, &'static str)] {
         match self {
-            Arch::Aarch64 => &[("per_core_counter", "aarch64")],
-            Arch::Riscv64 => &[("riscv_s_mode", "riscv-s-mode")],
+            Arch::Aarch64 => &[("per_core_counter", "aarch64", "aarch64-unknown-none")],
+            Arch::Riscv64 => &[("riscv_s_mode", "riscv-s-mode", "riscv64gc-unknown-none-elf")],
             Arch::Riscv32 => &[],
+            Arch::CortexM => &[(
+                "cortex_m_dual_core",
+                "cortex-m-sse-200",
+                "thumbv7m-none-eabi",
+            )],
         }
     }
 
@@ -55,6 +84,7 @@ impl Arch {
         match self {
             Arch::Aarch64 => "percore-aarch64",
             Arch::Riscv64 | Arch::Riscv32 => "percore-riscv",
+            Arch::CortexM => "percore-cortex-m",
         }
     }
 
@@ -63,6 +93,7 @@ impl Arch {
             Arch::Aarch64 => "qemu-system-aarch64",
             Arch::Riscv64 => "qemu-system-riscv64",
             Arch::Riscv32 => "qemu-system-riscv32",
+            Arch::CortexM => "qemu-system-arm",
         }
     }
 
@@ -72,6 +103,7 @@ impl Arch {
             Arch::Aarch64 => AARCH64,
             Arch::Riscv64 => RISCV64,
             Arch::Riscv32 => RISCV32,
+            Arch::CortexM => CORTEX_M,
         }
     }
 
@@ -92,6 +124,7 @@ impl Arch {
             Arch::Aarch64 => Case::pass("demo", &AARCH64_FW, VIRT_EL1, 4, &["demo"], 300),
             Arch::Riscv64 => Case::pass("demo", &RISCV64_M, RISCV_M, 4, &["demo", "4"], 300),
             Arch::Riscv32 => Case::pass("demo", &RISCV32_M, RISCV_M, 4, &["demo", "4"], 300),
+            Arch::CortexM => Case::pass("demo", &AN521, MPS2_AN521, 2, &["demo"], 300),
         }
     }
 }
@@ -129,6 +162,32 @@ const RISCV32_M: Firmware = Firmware {
     target: "riscv32imac-unknown-none-elf",
     features: &[],
     file: "riscv32-m.elf",
+};
+
+const MICROBIT: Firmware = Firmware {
+    package: "percore-firmware-cortex-m",
+    target: "thumbv6m-none-eabi",
+    features: &["board-microbit"],
+    file: "cortex-m0-microbit.elf",
+};
+const AN385: Firmware = Firmware {
+    package: "percore-firmware-cortex-m",
+    target: "thumbv7m-none-eabi",
+    features: &["board-an385"],
+    file: "cortex-m3-an385.elf",
+};
+const AN505: Firmware = Firmware {
+    package: "percore-firmware-cortex-m",
+    target: "thumbv8m.main-none-eabihf",
+    features: &["board-an505"],
+    file: "cortex-m33-an505.elf",
+};
+/// QEMU's AN521 CPU0 has no FPU: built for Armv7-M, which the M33 also runs.
+const AN521: Firmware = Firmware {
+    package: "percore-firmware-cortex-m",
+    target: "thumbv7m-none-eabi",
+    features: &["board-an521"],
+    file: "cortex-m33x2-an521.elf",
 };
 
 /// What a case must show to pass.
@@ -218,6 +277,10 @@ const VIRT_EL1_ICOUNT: &[&str] = &[
     "-icount",
     "shift=0",
 ];
+const MICROBIT_M0: &[&str] = &["-machine", "microbit"];
+const MPS2_AN385: &[&str] = &["-machine", "mps2-an385"];
+const MPS2_AN505: &[&str] = &["-machine", "mps2-an505"];
+const MPS2_AN521: &[&str] = &["-machine", "mps2-an521"];
 const RISCV_M: &[&str] = &["-machine", "virt", "-bios", "none"];
 /// Supervisor mode under QEMU's default firmware, OpenSBI.
 const RISCV_S: &[&str] = &["-machine", "virt"];
@@ -260,6 +323,27 @@ const RISCV32: &[Case] = &[
     Case::control("m/stress-shared", &RISCV32_M, RISCV_M, 4, &["stress-shared", "4"]),
     Case::pass("m/nesting", &RISCV32_M, RISCV_M, 4, &["nesting", "4"], 100),
     Case::control("m/nesting-naive", &RISCV32_M, RISCV_M, 4, &["nesting-naive", "4"]),
+];
+
+#[rustfmt::skip]
+const CORTEX_M: &[Case] = &[
+    Case::pass("m0-microbit/stress", &MICROBIT, MICROBIT_M0, 1, &["stress"], 300),
+    Case::control("m0-microbit/stress-unmasked", &MICROBIT, MICROBIT_M0, 1, &["stress-unmasked"]),
+    Case::pass("m0-microbit/nesting", &MICROBIT, MICROBIT_M0, 1, &["nesting"], 100),
+    Case::control("m0-microbit/nesting-naive", &MICROBIT, MICROBIT_M0, 1, &["nesting-naive"]),
+    Case::pass("m3-an385/stress", &AN385, MPS2_AN385, 1, &["stress"], 300),
+    Case::control("m3-an385/stress-unmasked", &AN385, MPS2_AN385, 1, &["stress-unmasked"]),
+    Case::pass("m3-an385/nesting", &AN385, MPS2_AN385, 1, &["nesting"], 100),
+    Case::control("m3-an385/nesting-naive", &AN385, MPS2_AN385, 1, &["nesting-naive"]),
+    Case::pass("m33-an505/stress", &AN505, MPS2_AN505, 1, &["stress"], 300),
+    Case::control("m33-an505/stress-unmasked", &AN505, MPS2_AN505, 1, &["stress-unmasked"]),
+    Case::pass("m33-an505/nesting", &AN505, MPS2_AN505, 1, &["nesting"], 100),
+    Case::control("m33-an505/nesting-naive", &AN505, MPS2_AN505, 1, &["nesting-naive"]),
+    Case::pass("m33x2-an521/stress", &AN521, MPS2_AN521, 2, &["stress"], 300),
+    Case::control("m33x2-an521/stress-unmasked", &AN521, MPS2_AN521, 2, &["stress-unmasked"]),
+    Case::control("m33x2-an521/stress-shared", &AN521, MPS2_AN521, 2, &["stress-shared"]),
+    Case::pass("m33x2-an521/nesting", &AN521, MPS2_AN521, 2, &["nesting"], 100),
+    Case::control("m33x2-an521/nesting-naive", &AN521, MPS2_AN521, 2, &["nesting-naive"]),
 ];
 
 /// The supervisor-mode firmware reports `coordinator: hart N, M harts`; N must not be 0.

@@ -48,6 +48,11 @@ unsafe fn call(op: usize, arg: usize) -> usize {
             options(nostack),
         );
     }
+    // SAFETY: as above. Cortex-M: `bkpt 0xab` is the semihosting trap of the M profile.
+    #[cfg(target_arch = "arm")]
+    unsafe {
+        asm!("bkpt 0xab", inout("r0") op => result, in("r1") arg, options(nostack));
+    }
     result
 }
 
