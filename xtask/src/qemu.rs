@@ -294,8 +294,10 @@ pub fn demo(arch: Arch) -> bool {
         }
     };
     println!(
-        "Four cores on QEMU {}; each keeps a PerCore<ExceptionLock<RefCell<..>>> that its main loop and its timer interrupt both update.",
-        arch.name()
+        "{} cores on QEMU {} ({}); each keeps a PerCore<ExceptionLock<RefCell<..>>> that its main loop and its timer interrupt both update.",
+        case.smp,
+        arch.name(),
+        case.machine.join(" ")
     );
     match run_bounded(qemu_command(arch, &firmware, &case), true) {
         Ok(outcome) => match judge(&case, &outcome) {
