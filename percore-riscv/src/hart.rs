@@ -44,7 +44,7 @@ impl HartRange {
         } else {
             Err(HartIdError {
                 hart_id,
-                range: self,
+                declared: DeclaredHarts::Range(self),
             })
         }
     }
@@ -61,24 +61,99 @@ impl HartRange {
     }
 }
 
-/// A hart id outside a declared [`HartRange`].
+/// A declared list of hart ids, for parts whose hart ids have gaps: index = position in the list.
+///
+/// ```
+/// use percore_riscv::HartList;
+///
+/// // Harts 0, 2, 4 and 6 (say, one hart of each core of a part with two harts per core).
+/// const HARTS: HartList = HartList::new(&[0, 2, 4, 6]);
+/// assert_eq!(HARTS.index_of(4), Ok(2));
+/// assert!(HARTS.index_of(3).is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HartList {
+    ids: &'static [usize],
+}
+
+impl HartList {
+    /// The harts `ids`, in index order.
+    ///
+    /// # Panics
+    ///
+    /// If the list is empty or holds an id twice (a compile-time error in a `const`): two
+    /// indices for one hart would let one hart reach two slots, and the index of the second
+    /// would be unreachable.
+    pub const fn new(ids: &'static [usize]) -> Self {
+        assert!(!ids.is_empty(), "a hart list holds at least one hart");
+        let mut i = 0;
+        while i < ids.len() {
+            let mut j = i + 1;
+            while j < ids.len() {
+                assert!(ids[i] != ids[j], "a hart id appears twice in the hart list");
+                j += 1;
+            }
+            i += 1;
+        }
+        Self { ids }
+    }
+
+    /// The number of harts, and of indices.
+    pub const fn count(self) -> usize {
+        self.ids.len()
+    }
+
+    /// Maps a hart id to its position in the list, or explains why it is not there.
+    #[inline]
+    pub const fn index_of(self, hart_id: usize) -> Result<usize, HartIdError> {
+        let mut index = 0;
+        while index < self.ids.len() {
+            if self.ids[index] == hart_id {
+                return Ok(index);
+            }
+            index += 1;
+        }
+        Err(HartIdError {
+            hart_id,
+            declared: DeclaredHarts::List(self),
+        })
+    }
+}
+
+/// A hart id outside a declared [`HartRange`] (or not in a [`HartList`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HartIdError {
     /// The offending hart id.
     pub hart_id: usize,
-    /// The range it was checked against.
-    pub range: HartRange,
+    /// What it was checked against.
+    pub declared: DeclaredHarts,
+}
+
+/// The declaration a [`HartIdError`] was checked against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeclaredHarts {
+    /// A [`HartRange`].
+    Range(HartRange),
+    /// A [`HartList`].
+    List(HartList),
 }
 
 impl fmt::Display for HartIdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "hart id {} lies outside the declared harts {}..={}",
-            self.hart_id,
-            self.range.first,
-            self.range.first + self.range.count - 1
-        )
+        match self.declared {
+            DeclaredHarts::Range(range) => write!(
+                f,
+                "hart id {} lies outside the declared harts {}..={}",
+                self.hart_id,
+                range.first,
+                range.first + range.count - 1
+            ),
+            DeclaredHarts::List(list) => write!(
+                f,
+                "hart id {} is not in the declared hart list {:?}",
+                self.hart_id, list.ids
+            ),
+        }
     }
 }
 
@@ -175,6 +250,23 @@ mod tests {
             error.to_string(),
             "hart id 9 lies outside the declared harts 0..=3"
         );
+    }
+
+    #[test]
+    fn list_maps_positions_and_names_missing_ids() {
+        let list = HartList::new(&[1, 3, 8]);
+        assert_eq!(list.index_of(1), Ok(0));
+        assert_eq!(list.index_of(8), Ok(2));
+        assert_eq!(
+            list.index_of(2).unwrap_err().to_string(),
+            "hart id 2 is not in the declared hart list [1, 3, 8]"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "appears twice")]
+    fn list_rejects_duplicates() {
+        HartList::new(&[0, 1, 0]);
     }
 
     #[test]

@@ -27,7 +27,8 @@
 //! Hart ids need not start at 0 (some SoCs number a monitor hart 0 and the application harts
 //! from 1), and the boot hart need not be hart 0 (OpenSBI picks it by lottery). [`HartRange`]
 //! maps a declared range of hart ids to dense indices `0..count` and rejects any other id with
-//! a [`HartIdError`].
+//! a [`HartIdError`]. For ids with gaps, [`HartList`] maps a declared list of ids to their
+//! positions.
 //!
 //! ```
 //! use percore_riscv::HartRange;
@@ -61,7 +62,7 @@ pub use hart::hart_id;
     any(target_arch = "riscv32", target_arch = "riscv64")
 ))]
 pub use hart::set_hart_id;
-pub use hart::{HartIdError, HartRange};
+pub use hart::{DeclaredHarts, HartIdError, HartList, HartRange};
 #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))]
 pub use mask::{SavedInterrupts, interrupts_enabled, mask, restore};
 

@@ -66,6 +66,49 @@ unsafe impl<const N: usize, const FIRST: usize> Cores for HartCores<N, FIRST> {
     }
 }
 
+/// Hart ids that [`HartListCores`] maps: a declared list, for parts whose hart ids have gaps.
+///
+/// # Safety
+///
+/// `HARTS` must list ids of distinct harts of the part; [`HartList::new`] already rejects
+/// duplicates at compile time, so the implementer only vouches that the ids are real hart ids
+/// (any id not listed panics).
+pub unsafe trait HartIds {
+    /// The harts, in index order.
+    const HARTS: HartList;
+}
+
+/// Core identity from the hart id, for a declared list of hart ids: index = position in
+/// `L::HARTS`.
+///
+/// ```no_run
+/// use core::cell::Cell;
+/// use percore::riscv::{HartIds, HartList, HartListCores};
+/// use percore::{ExceptionLock, PerCore};
+///
+/// struct EvenHarts;
+/// // SAFETY: harts 0, 2, 4 and 6 exist on this (made-up) part.
+/// unsafe impl HartIds for EvenHarts {
+///     const HARTS: HartList = HartList::new(&[0, 2, 4, 6]);
+/// }
+///
+/// static TICKS: PerCore<[ExceptionLock<Cell<u64>>; 4], HartListCores<EvenHarts>> =
+///     PerCore::new([const { ExceptionLock::new(Cell::new(0)) }; 4]);
+/// ```
+pub struct HartListCores<L: HartIds>(core::marker::PhantomData<L>);
+
+// SAFETY: hart ids are unique per hart and fixed (see `HartCores`), and a `HartList` holds no id
+// twice, so distinct harts get distinct positions; ids not in the list panic.
+unsafe impl<L: HartIds> Cores for HartListCores<L> {
+    #[inline(always)]
+    fn core_index() -> usize {
+        match L::HARTS.index_of(hart_id()) {
+            Ok(index) => index,
+            Err(error) => outside_range(error),
+        }
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn outside_range(error: HartIdError) -> ! {

@@ -17,12 +17,14 @@ pub fn build_firmware(firmware: &Firmware) -> Result<PathBuf, String> {
     let mut build = cargo(None);
     build.args([
         "build",
-        "--release",
         "--package",
         firmware.package,
         "--target",
         firmware.target,
     ]);
+    if firmware.release {
+        build.arg("--release");
+    }
     if !firmware.features.is_empty() {
         build.args(["--features", &firmware.features.join(",")]);
     }
@@ -35,7 +37,7 @@ pub fn build_firmware(firmware: &Firmware) -> Result<PathBuf, String> {
     let built = root()
         .join("target")
         .join(firmware.target)
-        .join("release")
+        .join(if firmware.release { "release" } else { "debug" })
         .join(firmware.package);
     let dir = root().join("target").join("firmware");
     let copy = dir.join(firmware.file);
@@ -180,9 +182,22 @@ fn judge(case: &Case, outcome: &Outcome) -> Result<&'static str, String> {
         return Err(format!("timed out after {} s", TIMEOUT.as_secs()));
     };
     let figures = parse_figures(&outcome.output)
-        .ok_or_else(|| format!("exit {status} without a percore-case line"))?;
+        .ok_or_else(|| format!("exit {status} without a percore-case line"));
     match case.expect {
+        Expect::Panics(message) => {
+            // The panic handler exits with 101 after printing `panic: <message>`.
+            // (`PanicInfo` prints the location, a line break, then the message.)
+            let panicked = outcome.output.contains("panic: ") && outcome.output.contains(message);
+            if status == 101 && panicked {
+                Ok(" (misuse caught: panicked as required)")
+            } else {
+                Err(format!(
+                    "exit {status}; expected a panic mentioning {message:?}"
+                ))
+            }
+        }
         Expect::Pass { min_irqs } => {
+            let figures = figures?;
             if status != 0 || figures.verdict != "pass" {
                 return Err(format!("exit {status}, verdict {}", figures.verdict));
             }
@@ -207,6 +222,7 @@ fn judge(case: &Case, outcome: &Outcome) -> Result<&'static str, String> {
             Ok("")
         }
         Expect::Detected => {
+            let figures = figures?;
             // Exit 1 is the firmware's own "invariant broken" verdict; anything else (a panic,
             // a fault, a timeout) is not a detection.
             if status == 1 && figures.verdict == "fail" && figures.torn + figures.lost > 0 {

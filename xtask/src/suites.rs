@@ -134,6 +134,8 @@ pub struct Firmware {
     pub package: &'static str,
     pub target: &'static str,
     pub features: &'static [&'static str],
+    /// Built in release mode (`true`) or with the dev profile, which keeps debug assertions.
+    pub release: bool,
     /// Where the build is copied, under `target/firmware/` (builds of one package with
     /// different features would overwrite each other in place).
     pub file: &'static str,
@@ -143,24 +145,36 @@ const AARCH64_FW: Firmware = Firmware {
     package: "percore-firmware-aarch64",
     target: "aarch64-unknown-none",
     features: &[],
+    release: true,
     file: "aarch64.elf",
 };
 const RISCV64_M: Firmware = Firmware {
     package: "percore-firmware-riscv",
     target: "riscv64gc-unknown-none-elf",
     features: &[],
+    release: true,
     file: "riscv64-m.elf",
 };
 const RISCV64_S: Firmware = Firmware {
     package: "percore-firmware-riscv",
     target: "riscv64gc-unknown-none-elf",
     features: &["s-mode"],
+    release: true,
     file: "riscv64-s.elf",
+};
+/// Debug build: the check that boot code recorded the hart id exists in debug builds only.
+const RISCV64_S_DEBUG: Firmware = Firmware {
+    package: "percore-firmware-riscv",
+    target: "riscv64gc-unknown-none-elf",
+    features: &["s-mode"],
+    release: false,
+    file: "riscv64-s-debug.elf",
 };
 const RISCV32_M: Firmware = Firmware {
     package: "percore-firmware-riscv",
     target: "riscv32imac-unknown-none-elf",
     features: &[],
+    release: true,
     file: "riscv32-m.elf",
 };
 
@@ -168,18 +182,21 @@ const MICROBIT: Firmware = Firmware {
     package: "percore-firmware-cortex-m",
     target: "thumbv6m-none-eabi",
     features: &["board-microbit"],
+    release: true,
     file: "cortex-m0-microbit.elf",
 };
 const AN385: Firmware = Firmware {
     package: "percore-firmware-cortex-m",
     target: "thumbv7m-none-eabi",
     features: &["board-an385"],
+    release: true,
     file: "cortex-m3-an385.elf",
 };
 const AN505: Firmware = Firmware {
     package: "percore-firmware-cortex-m",
     target: "thumbv8m.main-none-eabihf",
     features: &["board-an505"],
+    release: true,
     file: "cortex-m33-an505.elf",
 };
 /// QEMU's AN521 CPU0 has no FPU: built for Armv7-M, which the M33 also runs.
@@ -187,6 +204,7 @@ const AN521: Firmware = Firmware {
     package: "percore-firmware-cortex-m",
     target: "thumbv7m-none-eabi",
     features: &["board-an521"],
+    release: true,
     file: "cortex-m33x2-an521.elf",
 };
 
@@ -198,6 +216,8 @@ pub enum Expect {
     Pass { min_irqs: u64 },
     /// A negative control: the firmware must detect corruption (torn or lost > 0) and fail.
     Detected,
+    /// A misuse that must stop the firmware with a panic whose message contains this text.
+    Panics(&'static str),
 }
 
 /// Checks a run's output beyond its case line.
@@ -252,6 +272,25 @@ impl Case {
             smp,
             args,
             expect: Expect::Detected,
+            check: None,
+        }
+    }
+
+    const fn panics(
+        name: &'static str,
+        firmware: &'static Firmware,
+        machine: &'static [&'static str],
+        smp: u32,
+        args: &'static [&'static str],
+        message: &'static str,
+    ) -> Self {
+        Case {
+            name,
+            firmware,
+            machine,
+            smp,
+            args,
+            expect: Expect::Panics(message),
             check: None,
         }
     }
@@ -314,6 +353,7 @@ const RISCV64: &[Case] = &[
     Case::control("s/stress-shared", &RISCV64_S, RISCV_S, 4, &["stress-shared"]),
     Case::pass("s/nesting", &RISCV64_S, RISCV_S, 4, &["nesting"], 100),
     Case::control("s/nesting-naive", &RISCV64_S, RISCV_S, 4, &["nesting-naive"]),
+    Case::panics("s/hart-id-unset", &RISCV64_S_DEBUG, RISCV_S, 4, &["hart-id-unset"], "boot code must call percore_riscv::set_hart_id"),
 ];
 
 #[rustfmt::skip]

@@ -75,6 +75,10 @@ fn boot_hart(hart: usize) -> ! {
     let mut buffer = [0; 64];
     let mut args = semihosting::cmdline(&mut buffer).split_ascii_whitespace();
     let name = args.next().unwrap_or("stress");
+    #[cfg(feature = "s-mode")]
+    if name == "hart-id-unset" {
+        hart_id_unset();
+    }
     let Some(case) = Case::parse(name).filter(|case| case.uses_timer()) else {
         println!("unknown case {name:?}");
         semihosting::exit(2);
@@ -108,6 +112,19 @@ fn boot_hart(hart: usize) -> ! {
         SUITE.run(case);
         SUITE.conclude(case)
     }
+}
+
+/// Supervisor mode: forgets this hart's recorded id, as boot code that never called
+/// `set_hart_id` would, and asks for the core index. Debug builds must panic naming
+/// `set_hart_id`; reaching the end means the mistake went unnoticed.
+#[cfg(feature = "s-mode")]
+fn hart_id_unset() -> ! {
+    use percore::Cores;
+    // SAFETY: `tp` is this firmware's to use; clearing it only breaks the hart id on purpose.
+    unsafe { core::arch::asm!("mv tp, zero", options(nomem, nostack)) };
+    let index = <platform::FirmwareCores as Cores>::core_index();
+    println!("no panic: core index {index} from an unrecorded hart id went unnoticed");
+    semihosting::exit(1)
 }
 
 /// Supervisor mode: starts every other hart SBI knows, runs this hart's part and concludes.

@@ -5,6 +5,9 @@ use percore_testkit::cases::{Platform, Suite};
 
 use crate::timer;
 
+/// How the firmware names harts: ids 0 to 7.
+pub type FirmwareCores = HartCores<8>;
+
 /// QEMU `virt` harts with the platform timer.
 pub struct Virt;
 
@@ -42,7 +45,7 @@ impl Platform for Virt {
     } else {
         "riscv32"
     };
-    type Cores = HartCores<8>;
+    type Cores = FirmwareCores;
     /// Whether interrupts are enabled.
     type MaskState = bool;
     const ENTRY_STATES: &'static [bool] = &[true, false];
