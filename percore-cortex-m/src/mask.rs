@@ -1,8 +1,8 @@
 //! Masking and restoring interrupts through `PRIMASK`.
 //!
-//! Masking is `mrs rN, PRIMASK` then `cpsid i`; restoring is `cpsie i` only if `PRIMASK` was
-//! clear before, so a nested section never unmasks what an outer one masked, and nothing ever
-//! unmasks unconditionally. Both work on every M profile from Armv6-M.
+//! Masking is `mrs rN, PRIMASK` then `cpsid i`; restoring is `msr PRIMASK, rN`, which writes
+//! back exactly the value found (no branch): a nested section never unmasks what an outer one
+//! masked, and nothing ever unmasks unconditionally. Both work on every M profile from Armv6-M.
 //!
 //! Neither `asm!` block is `nomem`: the compiler must treat them as touching memory, so it
 //! cannot move accesses to protected data out of the section. `CPS` is self-synchronising for
@@ -50,12 +50,10 @@ pub fn mask() -> SavedPrimask {
 /// call must have ended: nothing may still rely on interrupts being masked by it.
 #[inline(always)]
 pub unsafe fn restore(saved: SavedPrimask) {
-    if !saved.was_masked() {
-        // SAFETY: the caller guarantees nothing relies on the mask; PRIMASK was clear before
-        // `mask`, so clearing it restores exactly that state. Not `nomem`: no protected access
-        // may move past this point.
-        unsafe { asm!("cpsie i", options(nostack, preserves_flags)) };
-    }
+    // SAFETY: the caller guarantees nothing relies on the mask; writing back the PRIMASK value
+    // `mask` read restores exactly that state. Not `nomem`: no protected access may move past
+    // this point.
+    unsafe { asm!("msr PRIMASK, {}", in(reg) saved.0, options(nostack, preserves_flags)) };
 }
 
 /// Whether `PRIMASK` is set now.

@@ -2,9 +2,10 @@
 //!
 //! Masking is one instruction, `csrrci rd, mstatus, 8` (or `sstatus, 2`): it reads the status
 //! register and clears the enable bit atomically, so no interrupt can slip in between reading
-//! and clearing. Restoring sets the bit again only if it was set before (`csrsi`), so a nested
-//! section never enables what an outer one disabled, and nothing else in the status register is
-//! written back.
+//! and clearing. [`mask`] keeps only the enable bit of what it read; restoring is one
+//! `csrs status, saved`, which sets the bit again if it was set and changes nothing otherwise
+//! (no branch). So a nested section never enables what an outer one disabled, and nothing else
+//! in the status register is written back.
 //!
 //! Neither `asm!` block is `nomem`: the compiler must treat them as reading and writing memory,
 //! so it cannot move accesses to protected data out of the section. CSR writes to the enable
@@ -56,16 +57,14 @@ pub fn mask() -> SavedInterrupts {
 /// call must have ended: nothing may still rely on interrupts being disabled by it.
 #[inline(always)]
 pub unsafe fn restore(saved: SavedInterrupts) {
-    if saved.0 != 0 {
-        // SAFETY: the caller guarantees nothing relies on the mask any more; the bit was set
-        // before `mask`, so setting it again restores exactly that state. Not `nomem`, so that
-        // no access to protected data moves past this point.
-        unsafe {
-            #[cfg(not(feature = "s-mode"))]
-            asm!("csrsi mstatus, 8", options(nostack));
-            #[cfg(feature = "s-mode")]
-            asm!("csrsi sstatus, 2", options(nostack));
-        }
+    // SAFETY: the caller guarantees nothing relies on the mask any more. `saved` holds only the
+    // enable bit as it was before `mask`: setting those bits restores exactly that state (no bit
+    // if it was clear). Not `nomem`, so that no access to protected data moves past this point.
+    unsafe {
+        #[cfg(not(feature = "s-mode"))]
+        asm!("csrs mstatus, {}", in(reg) saved.0, options(nostack));
+        #[cfg(feature = "s-mode")]
+        asm!("csrs sstatus, {}", in(reg) saved.0, options(nostack));
     }
 }
 
