@@ -67,15 +67,35 @@ unsafe impl<const CLUSTERS: usize, const CORES: usize, const THREADS: usize> Cor
 {
     #[inline(always)]
     fn core_index() -> usize {
-        match Self::TOPOLOGY.current_index() {
+        let mpidr = read_mpidr();
+        match Self::TOPOLOGY.index_of(mpidr) {
             Ok(index) => index,
-            Err(error) => outside_topology(error),
+            Err(_) => {
+                // A jump, not a call: the error path then needs no stack frame, so the hot path
+                // of the function this is inlined into needs none either (it would otherwise
+                // save and restore the link register on every access).
+                // SAFETY: this enters `outside_topology` as a call would (its argument in x0,
+                // the stack pointer unchanged and 16-byte aligned, as LLVM keeps it on AArch64)
+                // but without a return address, which a function that never returns does not
+                // need.
+                unsafe {
+                    core::arch::asm!(
+                        "b {fail}",
+                        fail = sym outside_topology::<CLUSTERS, CORES, THREADS>,
+                        in("x0") mpidr,
+                        options(noreturn, nostack),
+                    )
+                }
+            }
         }
     }
 }
 
+/// Panics with the affinity error of `mpidr` for the declared topology.
 #[cold]
-#[inline(never)]
-fn outside_topology(error: AffinityError) -> ! {
-    panic!("{error}")
+extern "C" fn outside_topology<const CLUSTERS: usize, const CORES: usize, const THREADS: usize>(
+    mpidr: u64,
+) -> ! {
+    let topology = Topology::new(CLUSTERS, CORES, THREADS);
+    panic!("{}", AffinityError { mpidr, topology })
 }

@@ -59,10 +59,35 @@ impl<const N: usize, const FIRST: usize> HartCores<N, FIRST> {
 unsafe impl<const N: usize, const FIRST: usize> Cores for HartCores<N, FIRST> {
     #[inline(always)]
     fn core_index() -> usize {
-        match Self::HARTS.current_index() {
+        let hart = hart_id();
+        match Self::HARTS.index_of(hart) {
             Ok(index) => index,
-            Err(error) => outside_range(error),
+            Err(_) => {
+                // A jump, not a call: the error path then needs no stack frame, so neither does
+                // the hot path of the function this is inlined into.
+                // SAFETY: this enters `outside_hart_range` as a call would (its argument in a0,
+                // the stack pointer unchanged and 16-byte aligned per the psABI) but without a
+                // return address, which a function that never returns does not need. `tail`
+                // clobbers only t1, which is caller-saved and dead here.
+                unsafe {
+                    core::arch::asm!(
+                        "tail {fail}",
+                        fail = sym outside_hart_range::<N, FIRST>,
+                        in("a0") hart,
+                        options(noreturn, nostack),
+                    )
+                }
+            }
         }
+    }
+}
+
+/// Panics naming `hart` and the declared range.
+#[cold]
+extern "C" fn outside_hart_range<const N: usize, const FIRST: usize>(hart: usize) -> ! {
+    match HartRange::new(FIRST, N).index_of(hart) {
+        Ok(_) => unreachable!("hart {hart} is in range"),
+        Err(error) => panic!("{error}"),
     }
 }
 

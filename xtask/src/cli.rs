@@ -13,6 +13,8 @@ tasks:
                                 table and `N passed, M failed` at the end
   qemu [--arch ARCH] [CASE...]  build the test firmware and run QEMU cases (all by default)
   demo [--arch ARCH]            run the multi-core demo on QEMU
+  bench                         instructions on each hot path, ours beside the peers and the
+                                hand-written minimum, per architecture; writes JSON
   provision                     install missing Rust targets, components, toolchains and QEMU
 
 ARCH: aarch64 (the default), riscv64, riscv32";
@@ -27,6 +29,7 @@ pub enum Task {
     Demo {
         arch: qemu::Arch,
     },
+    Bench,
     Provision,
 }
 
@@ -58,6 +61,7 @@ pub fn parse(args: &[String]) -> Result<Task, String> {
         "test" => no_positional(Task::Test),
         "demo" => no_positional(Task::Demo { arch }),
         "provision" => no_positional(Task::Provision),
+        "bench" => no_positional(Task::Bench),
         "qemu" => Ok(Task::Qemu {
             arch,
             cases: positional,
@@ -78,6 +82,7 @@ impl Task {
                     })
             }
             Task::Demo { arch } => provision::ensure_or_explain(&[arch]) && qemu::demo(arch),
+            Task::Bench => provision::ensure_or_explain(qemu::Arch::ALL) && crate::bench::run(),
             Task::Provision => provision::ensure_or_explain(qemu::Arch::ALL),
         };
         if ok {

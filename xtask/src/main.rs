@@ -4,9 +4,11 @@
 //! cargo xtask test                          everything CI checks, with a summary table
 //! cargo xtask qemu [--arch ARCH] [CASE...]  build the test firmware and run QEMU cases
 //! cargo xtask demo [--arch ARCH]            the multi-core demo on QEMU
+//! cargo xtask bench                         hot-path instruction counts beside the peers
 //! cargo xtask provision                     install the Rust targets, components and QEMU
 //! ```
 
+mod bench;
 mod cli;
 mod command;
 mod provision;

@@ -7,7 +7,7 @@ use crate::command::{capture, run};
 use crate::qemu::Arch;
 
 /// Rust components the stable toolchain needs.
-const STABLE_COMPONENTS: &[&str] = &["clippy", "rustfmt"];
+const STABLE_COMPONENTS: &[&str] = &["clippy", "rustfmt", "llvm-tools"];
 /// Components of the nightly toolchain, for Miri.
 const NIGHTLY_COMPONENTS: &[&str] = &["miri", "rust-src"];
 

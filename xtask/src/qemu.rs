@@ -47,7 +47,7 @@ pub fn build_firmware(firmware: &Firmware) -> Result<PathBuf, String> {
     Ok(copy)
 }
 
-fn qemu_command(arch: Arch, firmware: &PathBuf, case: &Case) -> Command {
+pub fn qemu_command(arch: Arch, firmware: &PathBuf, case: &Case) -> Command {
     let mut semihosting = String::from("enable=on,target=native");
     for arg in case.args {
         semihosting.push_str(",arg=");
@@ -67,14 +67,16 @@ fn qemu_command(arch: Arch, firmware: &PathBuf, case: &Case) -> Command {
 }
 
 /// Output and exit status of one bounded run.
-struct Outcome {
-    status: Option<i32>,
-    output: String,
-    elapsed: Duration,
+pub struct Outcome {
+    /// QEMU's exit status; `None` if it had to be killed.
+    pub status: Option<i32>,
+    /// stdout and stderr (semihosting output arrives on stderr).
+    pub output: String,
+    pub elapsed: Duration,
 }
 
 /// Runs `command`, killing it after `TIMEOUT`; `status` is `None` on a timeout.
-fn run_bounded(mut command: Command, echo: bool) -> Result<Outcome, String> {
+pub fn run_bounded(mut command: Command, echo: bool) -> Result<Outcome, String> {
     let start = Instant::now();
     let mut child = command
         .stdin(Stdio::null())

@@ -107,7 +107,7 @@ pub fn test_all() -> bool {
                 run(cargo(None)
                     .args(["clippy", "--target", target])
                     .args(arch_libraries(arch))
-                    .args(["--", "-D", "warnings"]))
+                    .args(["-p", "percore-bench", "--", "-D", "warnings"]))
             });
             libraries
                 && arch.firmwares().iter().all(|firmware| {
@@ -248,6 +248,10 @@ pub fn test_all() -> bool {
                 })
             })
     });
+    steps.run(
+        "hot-path ceilings (QEMU instruction counts)",
+        crate::bench::check_ceilings,
+    );
     for &arch in arches {
         steps.run(&format!("QEMU suite ({})", arch.name()), || {
             qemu::run_suite(arch, &[]).unwrap_or_else(|error| {

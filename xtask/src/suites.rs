@@ -338,6 +338,7 @@ const AARCH64: &[Case] = &[
     Case::control("el2/nesting-naive", &AARCH64_FW, VIRT_EL2, 4, &["nesting-naive"]),
     Case::pass("topology", &AARCH64_FW, VIRT_EL1, 20, &["topology", "20"], 0),
     Case::control("topology-aff0", &AARCH64_FW, VIRT_EL1, 20, &["topology-aff0", "20"]),
+    Case::panics("outside-topology", &AARCH64_FW, VIRT_EL1, 17, &["outside-topology"], "lies outside the declared topology of 1 cluster × 16 cores"),
 ];
 
 #[rustfmt::skip]
@@ -347,6 +348,7 @@ const RISCV64: &[Case] = &[
     Case::control("m/stress-shared", &RISCV64_M, RISCV_M, 4, &["stress-shared", "4"]),
     Case::pass("m/nesting", &RISCV64_M, RISCV_M, 4, &["nesting", "4"], 100),
     Case::control("m/nesting-naive", &RISCV64_M, RISCV_M, 4, &["nesting-naive", "4"]),
+    Case::panics("m/outside-range", &RISCV64_M, RISCV_M, 4, &["outside-range", "4"], "hart id 3 lies outside the declared harts 0..=2"),
     // The coordinating hart is never hart 0: the firmware hands over if OpenSBI booted hart 0.
     Case::pass("s/stress", &RISCV64_S, RISCV_S, 4, &["stress"], 300).checking(coordinator_not_hart_0),
     Case::control("s/stress-unmasked", &RISCV64_S, RISCV_S, 4, &["stress-unmasked"]),
@@ -363,6 +365,7 @@ const RISCV32: &[Case] = &[
     Case::control("m/stress-shared", &RISCV32_M, RISCV_M, 4, &["stress-shared", "4"]),
     Case::pass("m/nesting", &RISCV32_M, RISCV_M, 4, &["nesting", "4"], 100),
     Case::control("m/nesting-naive", &RISCV32_M, RISCV_M, 4, &["nesting-naive", "4"]),
+    Case::panics("m/outside-range", &RISCV32_M, RISCV_M, 4, &["outside-range", "4"], "hart id 3 lies outside the declared harts 0..=2"),
 ];
 
 #[rustfmt::skip]
@@ -397,3 +400,44 @@ fn coordinator_not_hart_0(output: &str) -> Result<(), String> {
         Some(_) => Ok(()),
     }
 }
+
+/// A `cargo xtask bench` run: one firmware build with the `bench` feature, on one core.
+pub struct BenchTarget {
+    /// The table's name for it (`aarch64`, `cortex-m0`, ...).
+    pub label: &'static str,
+    pub arch: Arch,
+    pub firmware: Firmware,
+    pub machine: &'static [&'static str],
+}
+
+const fn bench(
+    label: &'static str,
+    arch: Arch,
+    base: &Firmware,
+    features: &'static [&'static str],
+    file: &'static str,
+    machine: &'static [&'static str],
+) -> BenchTarget {
+    BenchTarget {
+        label,
+        arch,
+        firmware: Firmware {
+            package: base.package,
+            target: base.target,
+            features,
+            release: true,
+            file,
+        },
+        machine,
+    }
+}
+
+#[rustfmt::skip]
+pub const BENCH_TARGETS: &[BenchTarget] = &[
+    bench("aarch64", Arch::Aarch64, &AARCH64_FW, &["bench"], "bench-aarch64.elf", VIRT_EL1),
+    bench("riscv64", Arch::Riscv64, &RISCV64_M, &["bench"], "bench-riscv64.elf", RISCV_M),
+    bench("riscv32", Arch::Riscv32, &RISCV32_M, &["bench"], "bench-riscv32.elf", RISCV_M),
+    bench("cortex-m0", Arch::CortexM, &MICROBIT, &["board-microbit", "bench"], "bench-cortex-m0.elf", MICROBIT_M0),
+    bench("cortex-m3", Arch::CortexM, &AN385, &["board-an385", "bench"], "bench-cortex-m3.elf", MPS2_AN385),
+    bench("cortex-m33", Arch::CortexM, &AN505, &["board-an505", "bench"], "bench-cortex-m33.elf", MPS2_AN505),
+];

@@ -28,6 +28,14 @@ fn main(_x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
     let mut buffer = [0; 64];
     let mut args = semihosting::cmdline(&mut buffer).split_ascii_whitespace();
     let name = args.next().unwrap_or("stress");
+    #[cfg(feature = "bench")]
+    if name == "bench" {
+        percore_bench::run(console::print_line);
+        semihosting::exit(0);
+    }
+    if name == "outside-topology" {
+        outside_topology();
+    }
     let Some(case) = Case::parse(name) else {
         println!("unknown case {name:?}");
         semihosting::exit(2);
@@ -52,6 +60,25 @@ fn main(_x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
     SUITE.set_started(started);
     cases::run(case, 0);
     cases::conclude(case, expected_cores)
+}
+
+/// Asks `FlatCores<16>` for the index of core 16 (Aff1 = 1), which lies outside that topology:
+/// it must panic naming the affinity, never alias core 0. Run with `-smp 17`.
+fn outside_topology() -> ! {
+    fn on_core_16(_slot: usize) -> ! {
+        let index = <percore::aarch64::FlatCores<16> as percore::Cores>::core_index();
+        println!("no panic: core 16 got index {index} from FlatCores<16>");
+        semihosting::exit(1)
+    }
+    match platform::start(16, on_core_16) {
+        Ok(true) => loop {
+            core::hint::spin_loop();
+        },
+        _ => {
+            println!("this case needs 17 cores");
+            semihosting::exit(2)
+        }
+    }
 }
 
 fn secondary(slot: usize) -> ! {

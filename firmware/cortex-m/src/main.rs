@@ -22,6 +22,11 @@ fn main() -> ! {
     let mut buffer = [0; 64];
     let mut args = semihosting::cmdline(&mut buffer).split_ascii_whitespace();
     let name = args.next().unwrap_or("stress");
+    #[cfg(feature = "bench")]
+    if name == "bench" {
+        percore_bench::run(console::print_line);
+        semihosting::exit(0);
+    }
     let Some(case) = Case::parse(name).filter(|case| case.uses_timer()) else {
         println!("unknown case {name:?}");
         semihosting::exit(2);

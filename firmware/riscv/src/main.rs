@@ -75,9 +75,22 @@ fn boot_hart(hart: usize) -> ! {
     let mut buffer = [0; 64];
     let mut args = semihosting::cmdline(&mut buffer).split_ascii_whitespace();
     let name = args.next().unwrap_or("stress");
+    #[cfg(feature = "bench")]
+    if name == "bench" {
+        percore_bench::run(console::print_line);
+        semihosting::exit(0);
+    }
     #[cfg(feature = "s-mode")]
     if name == "hart-id-unset" {
         hart_id_unset();
+    }
+    #[cfg(not(feature = "s-mode"))]
+    if name == "outside-range" {
+        OUTSIDE_RANGE.store(true, Ordering::Relaxed);
+        RELEASED.store(true, Ordering::Release);
+        loop {
+            core::hint::spin_loop();
+        }
     }
     let Some(case) = Case::parse(name).filter(|case| case.uses_timer()) else {
         println!("unknown case {name:?}");
@@ -145,10 +158,26 @@ fn coordinate(me: usize) -> ! {
     SUITE.conclude(case)
 }
 
+/// Machine mode, case `outside-range`: every hart asks `HartCores<3>` for its index; hart 3
+/// lies outside and must panic naming its id, never alias another hart.
+#[cfg(not(feature = "s-mode"))]
+static OUTSIDE_RANGE: AtomicBool = AtomicBool::new(false);
+
 fn worker(hart: usize) -> ! {
     assert!(hart < MAX_HARTS);
     while !RELEASED.load(Ordering::Acquire) {
         core::hint::spin_loop();
+    }
+    #[cfg(not(feature = "s-mode"))]
+    if OUTSIDE_RANGE.load(Ordering::Relaxed) {
+        let index = <percore::riscv::HartCores<3> as percore::Cores>::core_index();
+        if hart >= 3 {
+            println!("no panic: hart {hart} got index {index} from HartCores<3>");
+            semihosting::exit(1);
+        }
+        loop {
+            core::hint::spin_loop();
+        }
     }
     ARRIVED.fetch_add(1, Ordering::AcqRel);
     let case = SUITE.selected().expect("case selected before release");
