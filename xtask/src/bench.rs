@@ -125,14 +125,11 @@ fn cold_calls(elf: &Path, address: u64, size: u64) -> Option<usize> {
     )?;
     let mut targets: Vec<String> = Vec::new();
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        // Instruction lines start with an address and a colon; references end in `<symbol>`.
-        if !line
-            .trim_start()
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_hexdigit())
-            || !line.contains(":\t")
-        {
+        // Instruction lines are `ADDRESS: MNEMONIC OPERANDS`; references end in `<symbol>`.
+        let Some((address, _)) = line.trim_start().split_once(':') else {
+            continue;
+        };
+        if address.is_empty() || !address.chars().all(|c| c.is_ascii_hexdigit()) {
             continue;
         }
         if let Some(start) = line.rfind('<') {
