@@ -11,15 +11,28 @@ const STABLE_COMPONENTS: &[&str] = &["clippy", "rustfmt", "llvm-tools"];
 /// Components of the nightly toolchain, for Miri.
 const NIGHTLY_COMPONENTS: &[&str] = &["miri", "rust-src"];
 
-/// The `rust-version` the workspace declares: the MSRV build uses exactly this.
-pub fn msrv() -> String {
+/// A `key = "value"` of the workspace `Cargo.toml` (first match).
+fn workspace_field(key: &str) -> String {
     let manifest = std::fs::read_to_string(crate::command::root().join("Cargo.toml"))
         .expect("read the workspace Cargo.toml");
+    let prefix = format!("{key} = ");
     manifest
         .lines()
-        .find_map(|line| line.trim().strip_prefix("rust-version = "))
+        .find_map(|line| line.trim().strip_prefix(prefix.as_str()))
         .map(|value| value.trim_matches('"').to_string())
-        .expect("the workspace declares rust-version")
+        .unwrap_or_else(|| panic!("the workspace Cargo.toml declares {key}"))
+}
+
+/// The `rust-version` the workspace declares: the MSRV build uses exactly this.
+pub fn msrv() -> String {
+    workspace_field("rust-version")
+}
+
+/// The package spec of this workspace's `percore` (`percore@VERSION`): the lock file also holds
+/// the original `percore` 0.3, which the benchmarks compare against, so the bare name is
+/// ambiguous.
+pub fn percore() -> String {
+    format!("percore@{}", workspace_field("version"))
 }
 
 fn stdout(command: &mut Command) -> Option<String> {

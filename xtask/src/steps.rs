@@ -4,14 +4,25 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::command::{capture, cargo, describe, run};
-use crate::provision::{ensure_or_explain, msrv};
+use crate::provision::{ensure_or_explain, msrv, percore};
 use crate::qemu::{self, Arch};
 
 /// Library crates: what users depend on.
-#[rustfmt::skip]
-const LIBRARIES: &[&str] = &[
-    "-p", "percore", "-p", "percore-aarch64", "-p", "percore-riscv", "-p", "percore-cortex-m",
-];
+/// `-p` arguments for every library crate: what users depend on.
+fn libraries() -> Vec<String> {
+    [
+        "-p",
+        &percore(),
+        "-p",
+        "percore-aarch64",
+        "-p",
+        "percore-riscv",
+        "-p",
+        "percore-cortex-m",
+    ]
+    .map(String::from)
+    .to_vec()
+}
 
 struct Step {
     name: String,
@@ -68,8 +79,8 @@ impl Steps {
 }
 
 /// The library crates for one architecture: `percore` and its backend.
-fn arch_libraries(arch: Arch) -> [&'static str; 4] {
-    ["-p", "percore", "-p", arch.backend()]
+fn arch_libraries(arch: Arch) -> [String; 4] {
+    ["-p".into(), percore(), "-p".into(), arch.backend().into()]
 }
 
 /// Expects `command` to fail with `message` in its output: a misuse caught at compile time.
@@ -98,7 +109,7 @@ pub fn test_all() -> bool {
     steps.run("clippy (host)", || {
         run(cargo(None)
             .args(["clippy", "--all-targets"])
-            .args(LIBRARIES)
+            .args(libraries())
             .args(["-p", "xtask", "--", "-D", "warnings"]))
     });
     for &arch in arches {
@@ -122,16 +133,16 @@ pub fn test_all() -> bool {
     steps.run("host unit tests and doctests", || {
         run(cargo(None)
             .arg("test")
-            .args(LIBRARIES)
+            .args(libraries())
             .args(["--", "--skip", "soundness_promises"]))
     });
     steps.run("compile-fail tests", || {
-        run(cargo(None).args(["test", "-p", "percore", "--test", "compile_fail"]))
+        run(cargo(None).args(["test", "-p", &percore(), "--test", "compile_fail"]))
     });
     steps.run("Miri (host tests)", || {
         run(cargo(Some("nightly"))
             .args(["miri", "test", "--lib", "--tests"])
-            .args(LIBRARIES)
+            .args(libraries())
             .env("MIRIFLAGS", "-Zmiri-strict-provenance"))
     });
     // Each crate is documented where its items exist: percore with the host test backend (as
@@ -144,7 +155,7 @@ pub fn test_all() -> bool {
                 .args(args)
                 .env("RUSTDOCFLAGS", "-D warnings"))
         };
-        doc(&["-p", "percore", "--features", "host-test,alloc"])
+        doc(&["-p", &percore(), "--features", "host-test,alloc"])
             && doc(&[
                 "-p",
                 "percore-aarch64",
@@ -190,19 +201,19 @@ pub fn test_all() -> bool {
             // The examples (in README.md and the crate's examples/) that are this arch's code.
             let examples = arch.examples().iter().all(|(example, features, target)| {
                 run(cargo(None)
-                    .args(["build", "--target", target, "-p", "percore"])
+                    .args(["build", "--target", target, "-p", &percore()])
                     .args(["--example", example, "--features", features]))
             });
             libraries && examples
         });
     }
     steps.run("build for the host without a backend", || {
-        run(cargo(None).args(["build", "-p", "percore", "--no-default-features"]))
+        run(cargo(None).args(["build", "-p", &percore(), "--no-default-features"]))
     });
     steps.run("misconfigured backends are compile errors", || {
         let percore = |args: &[&str]| {
             let mut command = cargo(None);
-            command.args(["build", "-p", "percore"]).args(args);
+            command.args(["build", "-p", &percore()]).args(args);
             command
         };
         fails_with(
@@ -239,7 +250,7 @@ pub fn test_all() -> bool {
     );
     let msrv = msrv();
     steps.run(&format!("MSRV build (Rust {msrv})"), || {
-        run(cargo(Some(&msrv)).arg("build").args(LIBRARIES))
+        run(cargo(Some(&msrv)).arg("build").args(libraries()))
             && arches.iter().all(|arch| {
                 arch.rust_targets().iter().all(|target| {
                     run(cargo(Some(&msrv))
