@@ -1,6 +1,6 @@
 //! The RISC-V platform for the shared cases.
 
-use percore::riscv::{HartCores, interrupts_enabled};
+use percore::riscv::HartCores;
 use percore_testkit::cases::{Platform, Suite};
 
 use crate::timer;
@@ -10,6 +10,19 @@ pub type FirmwareCores = HartCores<8>;
 
 /// QEMU `virt` harts with the platform timer.
 pub struct Virt;
+
+/// The global interrupt-enable bit of the mode: `mstatus.MIE` or `sstatus.SIE`.
+#[cfg(not(feature = "s-mode"))]
+const ENABLE: usize = 1 << 3;
+#[cfg(feature = "s-mode")]
+const ENABLE: usize = 1 << 1;
+
+/// Status bits that trap entry and `mret`/`sret` rewrite: MPIE (7) and MPP (12:11), or SPIE (5)
+/// and SPP (8).
+#[cfg(not(feature = "s-mode"))]
+const TRAP_BOOKKEEPING: usize = 1 << 7 | 0b11 << 11;
+#[cfg(feature = "s-mode")]
+const TRAP_BOOKKEEPING: usize = 1 << 5 | 1 << 8;
 
 /// Sets or clears the mode's global interrupt-enable bit.
 ///
@@ -46,22 +59,33 @@ impl Platform for Virt {
         "riscv32"
     };
     type Cores = FirmwareCores;
-    /// Whether interrupts are enabled.
-    type MaskState = bool;
-    const ENTRY_STATES: &'static [bool] = &[true, false];
-    const UNMASKED: bool = true;
+    /// The status register (`mstatus` or `sstatus`) without the bits that taking and returning
+    /// from a trap rewrite (previous enable and previous privilege: an interrupt taken right
+    /// after a section legitimately changes them), so that the nesting case checks that
+    /// sections leave every other bit as found; entering a state sets only the enable bit.
+    type MaskState = usize;
+    const ENTRY_STATES: &'static [usize] = &[ENABLE, 0];
+    const UNMASKED: usize = ENABLE;
 
-    fn mask_state() -> bool {
-        interrupts_enabled()
+    fn mask_state() -> usize {
+        let status: usize;
+        // SAFETY: reading the status register has no side effects.
+        unsafe {
+            #[cfg(not(feature = "s-mode"))]
+            core::arch::asm!("csrr {}, mstatus", out(reg) status, options(nomem, nostack));
+            #[cfg(feature = "s-mode")]
+            core::arch::asm!("csrr {}, sstatus", out(reg) status, options(nomem, nostack));
+        }
+        status & !TRAP_BOOKKEEPING
     }
 
-    fn is_masked(enabled: bool) -> bool {
-        !enabled
+    fn is_masked(status: usize) -> bool {
+        status & ENABLE == 0
     }
 
-    unsafe fn set_mask_state(enabled: bool) {
+    unsafe fn set_mask_state(status: usize) {
         // SAFETY: passed on from the caller.
-        unsafe { set_enabled(enabled) }
+        unsafe { set_enabled(status & ENABLE != 0) }
     }
 
     fn naive_section(inner: &dyn Fn()) {
