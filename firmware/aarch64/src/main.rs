@@ -16,7 +16,7 @@ mod timer;
 use core::panic::PanicInfo;
 
 use aarch64_rt::{ExceptionHandlers, RegisterStateRef, entry, exception_handlers};
-use percore_testkit::{console, println, semihosting};
+use percore_testkit::{Arguments, console, println, semihosting};
 
 use percore_testkit::cases::Case;
 
@@ -25,14 +25,9 @@ use cases::SUITE;
 entry!(main, 16);
 
 fn main(_x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
-    let mut buffer = [0; 64];
-    let mut args = semihosting::cmdline(&mut buffer).split_ascii_whitespace();
-    let name = args.next().unwrap_or("stress");
-    #[cfg(feature = "bench")]
-    if name == "bench" {
-        percore_bench::run(console::print_line);
-        semihosting::exit(0);
-    }
+    let args = Arguments::read();
+    args.run_bench_if_asked();
+    let name = args.case();
     if name == "outside-topology" {
         outside_topology();
     }
@@ -40,7 +35,7 @@ fn main(_x0: u64, _x1: u64, _x2: u64, _x3: u64) -> ! {
         println!("unknown case {name:?}");
         semihosting::exit(2);
     };
-    let expected_cores = args.next().and_then(|n| n.parse().ok());
+    let expected_cores = args.number();
     println!(
         "percore aarch64 firmware: case {name} at EL{}",
         platform::current_el()

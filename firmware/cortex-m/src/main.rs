@@ -14,19 +14,14 @@ mod runtime;
 use core::panic::PanicInfo;
 
 use percore_testkit::cases::Case;
-use percore_testkit::{console, println, semihosting};
+use percore_testkit::{Arguments, console, println, semihosting};
 
 use board::SUITE;
 
 fn main() -> ! {
-    let mut buffer = [0; 64];
-    let mut args = semihosting::cmdline(&mut buffer).split_ascii_whitespace();
-    let name = args.next().unwrap_or("stress");
-    #[cfg(feature = "bench")]
-    if name == "bench" {
-        percore_bench::run(console::print_line);
-        semihosting::exit(0);
-    }
+    let args = Arguments::read();
+    args.run_bench_if_asked();
+    let name = args.case();
     let Some(case) = Case::parse(name).filter(|case| case.uses_timer()) else {
         println!("unknown case {name:?}");
         semihosting::exit(2);

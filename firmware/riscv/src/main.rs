@@ -24,7 +24,7 @@ use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use percore_testkit::cases::Case;
-use percore_testkit::{console, println, semihosting};
+use percore_testkit::{Arguments, console, println, semihosting};
 
 use platform::SUITE;
 
@@ -72,14 +72,9 @@ extern "C" fn rust_start(hart: usize, opaque: usize) -> ! {
 }
 
 fn boot_hart(hart: usize) -> ! {
-    let mut buffer = [0; 64];
-    let mut args = semihosting::cmdline(&mut buffer).split_ascii_whitespace();
-    let name = args.next().unwrap_or("stress");
-    #[cfg(feature = "bench")]
-    if name == "bench" {
-        percore_bench::run(console::print_line);
-        semihosting::exit(0);
-    }
+    let args = Arguments::read();
+    args.run_bench_if_asked();
+    let name = args.case();
     #[cfg(feature = "s-mode")]
     if name == "hart-id-unset" {
         hart_id_unset();
@@ -96,7 +91,7 @@ fn boot_hart(hart: usize) -> ! {
         println!("unknown case {name:?}");
         semihosting::exit(2);
     };
-    let harts: Option<usize> = args.next().and_then(|n| n.parse().ok());
+    let harts = args.number();
     println!(
         "percore riscv firmware: case {name} in {:?} mode, boot hart {hart}",
         percore::riscv::MODE

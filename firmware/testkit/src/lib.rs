@@ -10,11 +10,13 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod arguments;
 pub mod cases;
 pub mod console;
 pub mod report;
 pub mod semihosting;
 pub mod stress;
 
+pub use arguments::Arguments;
 pub use report::Report;
 pub use stress::{Pair, Tallies};
